@@ -1,0 +1,65 @@
+// The `chitieu` command line: dispatches to one module per command; exit 0 on success, 1 on
+// rejected input (nothing loaded), 2 on usage errors.
+import { CliError } from './errors.ts';
+import { processIo, type Io } from './io.ts';
+import { DefinitionError } from '../../indicators/definitions.ts';
+import * as init from './commands/init.ts';
+import * as units from './commands/units.ts';
+import * as start from './commands/start.ts';
+
+interface Command {
+  help: string;
+  run(args: string[], io: Io): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = { init, units, start };
+
+export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
+
+Usage: chitieu <command> [options]
+
+Commands:
+  init            create or migrate the database; load units, catalogue and plans
+  units import    load full lists of administrative units (CSV or the public JSON)
+  start           init, then print a summary of what the database holds (npm start)
+
+Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
+Exit codes: 0 success, 1 rejected input (nothing loaded), 2 usage error.`;
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    io.out(HELP);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.err(`unknown command: ${name}\n\n${HELP}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(command.help);
+    return 0;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.err(error.message);
+      return error.exitCode;
+    }
+    if (error instanceof DefinitionError) {
+      io.err(error.message);
+      return 1;
+    }
+    if (
+      error instanceof TypeError &&
+      'code' in error &&
+      String(error.code).startsWith('ERR_PARSE_ARGS')
+    ) {
+      io.err(`${error.message}\n\nRun chitieu ${name} --help`);
+      return 2;
+    }
+    throw error;
+  }
+}

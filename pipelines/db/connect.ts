@@ -1,0 +1,83 @@
+// The one owner of DuckDB connections: one instance per database file per process, values always
+// bound as parameters, transactions that either commit whole or roll back.
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+
+export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const DEFAULT_DB = resolve(PROJECT_ROOT, 'data/chitieu.duckdb');
+
+/** The database file: env CHITIEU_DB (relative to the working directory) or data/chitieu.duckdb. */
+export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHITIEU_DB ? resolve(env.CHITIEU_DB) : DEFAULT_DB;
+}
+
+export type Params = Record<string, DuckDBValue> | DuckDBValue[];
+export type Row = Record<string, unknown>;
+
+export class Database {
+  private constructor(
+    readonly path: string,
+    private readonly instance: DuckDBInstance,
+    readonly connection: DuckDBConnection,
+  ) {}
+
+  static async open(path = databasePath(), options: { readOnly?: boolean } = {}) {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
+    const instance = await DuckDBInstance.create(path, config);
+    const connection = await instance.connect();
+    return new Database(path, instance, connection);
+  }
+
+  async run(sql: string, params?: Params, types?: Record<string, DuckDBType>): Promise<void> {
+    await this.connection.run(sql, params, types);
+  }
+
+  /** Rows as plain JSON-safe objects (dates as ISO strings, big integers as strings). */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJson() as T[];
+  }
+
+  /** Rows with JS values (numbers, bigint, Date). */
+  async values<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS() as T[];
+  }
+
+  async scalar<T = unknown>(sql: string, params?: Params): Promise<T> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    const rows = reader.getRowsJS();
+    return rows[0]?.[0] as T;
+  }
+
+  /** Runs `work` in one transaction: all of it commits, or none of it does. */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('begin transaction');
+    try {
+      const result = await work();
+      await this.run('commit');
+      return result;
+    } catch (error) {
+      await this.run('rollback');
+      throw error;
+    }
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quotes an identifier that must vary (a table name); values are always bound instead. */
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}

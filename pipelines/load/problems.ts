@@ -1,0 +1,35 @@
+// Problems found while reading input: every one is collected, then the load is refused whole.
+export type Severity = 'error' | 'warning';
+
+export interface Problem {
+  file: string;
+  /** 1-based line or record number in the file; null for whole-file problems */
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  rule: string;
+  message: string;
+  severity: Severity;
+}
+
+export class RejectedInput extends Error {
+  constructor(readonly problems: Problem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    super(
+      `${errors.length} error(s); nothing was loaded\n${errors.slice(0, 20).map(formatProblem).join('\n')}`,
+    );
+    this.name = 'RejectedInput';
+  }
+}
+
+export function formatProblem(p: Problem): string {
+  const where = [
+    p.file,
+    p.row !== null ? `row ${p.row}` : null,
+    p.column ? `column ${p.column}` : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const value = p.value !== null ? ` (value ${JSON.stringify(p.value)})` : '';
+  return `${where}: ${p.message}${value} [${p.rule}]`;
+}
