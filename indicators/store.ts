@@ -156,6 +156,7 @@ async function savePlan(db: Database, plan: LoadedPlan): Promise<void> {
       partners: listValue(task.partners),
       text: task.deadline,
       kind: d?.kind ?? null,
+      qualifiers: listValue(d?.qualifiers ?? []),
       due: d?.due_on ?? null,
       milestones: listValue(d?.milestones ?? []),
       product: task.product,
@@ -163,9 +164,14 @@ async function savePlan(db: Database, plan: LoadedPlan): Promise<void> {
     };
     await db.run(
       `insert into core.tasks values ($plan, $seq, $number, $group, $title, $lead, $partners,
-         $text, $kind, $due::date, $milestones::date[], $product, $clause)`,
+         $text, $kind, $qualifiers, $due::date, $milestones::date[], $product, $clause)`,
       params,
-      { lead: LIST(VARCHAR), partners: LIST(VARCHAR), milestones: LIST(VARCHAR) },
+      {
+        lead: LIST(VARCHAR),
+        partners: LIST(VARCHAR),
+        qualifiers: LIST(VARCHAR),
+        milestones: LIST(VARCHAR),
+      },
     );
   }
   for (const [i, p] of plan.procedures.entries()) {

@@ -20,6 +20,11 @@ export interface Deadline {
   due_on: string | null;
   /** every date the text names, in order: period ends for 'due', start dates for 'from' */
   milestones: string[];
+  /**
+   * what the text adds beside its dates: "… và thực hiện thường xuyên" (ongoing),
+   * "… và theo tiến độ của Trung ương" (conditional), "bắt đầu từ Quý II/2022" (from)
+   */
+  qualifiers: Array<'ongoing' | 'conditional' | 'from'>;
 }
 
 const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
@@ -37,14 +42,16 @@ function isoDate(year: number, month: number, day: number): string | null {
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 
-const ONGOING = /^(thường xuyên|hằng năm|hàng năm|định kỳ|liên tục|hằng tháng|hàng tháng)\b/;
+const ONGOING =
+  /(^|\s)(thường xuyên|hằng năm|hàng năm|hằng quý|hàng quý|định kỳ|liên tục|hằng tháng|hàng tháng)(?=[\s,;.]|$)/;
 const CONDITIONAL =
-  /(theo tiến độ|ngay sau khi|sau khi|khi có|theo lịch|theo yêu cầu|theo hướng dẫn|theo chỉ đạo|theo kế hoạch)/;
+  /(theo tiến độ|ngay sau khi|sau khi|khi có|theo lịch|theo yêu cầu|theo hướng dẫn|theo chỉ đạo|theo kế hoạch|theo lộ trình)/;
 
 /** A span of text that names one or more periods; `year` may be missing and borrowed later. */
 interface Piece {
   at: number;
-  ends: Array<{ month: number; day?: number; year?: number }>;
+  /** a day, or the first/last day of a month; `year` may be missing and borrowed later */
+  ends: Array<{ month: number; day?: number; year?: number; edge: 'start' | 'end' }>;
   from: boolean;
 }
 
@@ -65,15 +72,21 @@ function pieces(text: string): Piece[] | null {
       else invalid = true;
     }
   };
-  const from = (m: RegExpExecArray) => /từ\s*(ngày)?\s*$/.test(text.slice(0, m.index));
-  // full dates: 08/02/2024, ngày 01/6/2022, 01-6-2022
+  // "từ ngày 01/6/2022", "bắt đầu từ Quý II/2022", "từ tháng 06/2022": a start, not a deadline
+  const from = (m: RegExpExecArray) => /từ\s*(ngày\s*)?(trong\s*)?$/.test(text.slice(0, m.index));
+  const edge = (m: RegExpExecArray): 'start' | 'end' => (from(m) ? 'start' : 'end');
+  // full dates: 08/02/2024, ngày 01/6/2022, 01-6-2022, ngày 01 tháng 6 năm 2023
   scan(/(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})/g, (m) => ({
-    ends: [{ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]) }],
+    ends: [{ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]), edge: 'end' }],
     from: from(m),
+  }));
+  scan(/ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})/g, (m) => ({
+    ends: [{ day: Number(m[1]), month: Number(m[2]), year: Number(m[3]), edge: 'end' }],
+    from: /từ\s*$/.test(text.slice(0, m.index)),
   }));
   // "6 tháng đầu năm 2024", "6 tháng cuối năm 2024"
   scan(/6 tháng (đầu|cuối) năm\s*(\d{4})/g, (m) => ({
-    ends: [{ month: m[1] === 'đầu' ? 6 : 12, year: Number(m[2]) }],
+    ends: [{ month: m[1] === 'đầu' ? 6 : 12, year: Number(m[2]), edge: 'end' }],
     from: false,
   }));
   // quarters: "quý II/2024", "quý i năm 2023", "quý i, ii/2024", "quý iii và quý iv năm 2024"
@@ -82,7 +95,9 @@ function pieces(text: string): Piece[] | null {
     (m) => {
       const year = m[2] ? Number(m[2]) : undefined;
       const quarters = m[1].split(/\s*(?:,|và|-)\s*(?:quý\s+)?/).map((q) => ROMAN[q.trim()]);
-      return { ends: quarters.map((q) => ({ month: q * 3, year })), from: false };
+      const start = from(m);
+      const ends = quarters.map((q) => ({ month: start ? q * 3 - 2 : q * 3, year, edge: edge(m) }));
+      return { ends, from: start };
     },
   );
   // months: "tháng 3/2022", "tháng 06 và tháng 12/2024", "trong tháng 4 năm 2024", "tháng 3, 4/2022"
@@ -92,20 +107,21 @@ function pieces(text: string): Piece[] | null {
       const year = m[2] ? Number(m[2]) : undefined;
       const months = m[1].split(/\s*(?:,|và|-)\s*(?:tháng\s+)?/).map(Number);
       if (months.some((mo) => mo < 1 || mo > 12)) return null;
-      return { ends: months.map((month) => ({ month, year })), from: false };
+      return { ends: months.map((month) => ({ month, year, edge: edge(m) })), from: from(m) };
     },
   );
   // bare month/year: "3/2022"
   scan(/\b(\d{1,2})\/(\d{4})\b/g, (m) =>
     Number(m[1]) >= 1 && Number(m[1]) <= 12
-      ? { ends: [{ month: Number(m[1]), year: Number(m[2]) }], from: false }
+      ? { ends: [{ month: Number(m[1]), year: Number(m[2]), edge: edge(m) }], from: from(m) }
       : null,
   );
   // years: "năm 2022", "trong năm 2024", "2022 - 2025", "giai đoạn 2022-2025"
-  scan(/\b(20\d{2})(?:\s*[-–]\s*(20\d{2}))?\b/g, (m) => ({
-    ends: [{ month: 12, year: Number(m[2] ?? m[1]) }],
-    from: from(m),
-  }));
+  scan(/\b(20\d{2})(?:\s*[-–]\s*(20\d{2}))?\b/g, (m) =>
+    from(m)
+      ? { ends: [{ month: 1, year: Number(m[1]), edge: 'start' }], from: true }
+      : { ends: [{ month: 12, year: Number(m[2] ?? m[1]), edge: 'end' }], from: false },
+  );
   return invalid ? null : found.sort((a, b) => a.at - b.at);
 }
 
@@ -118,13 +134,16 @@ export function parseDeadline(printed: string): Deadline {
     .replace(/[–—]/g, '-')
     .replace(/\s+/g, ' ')
     .trim();
+  const unknown: Deadline = { text, kind: 'unknown', due_on: null, milestones: [], qualifiers: [] };
   const found = pieces(lower);
-  if (found === null) return { text, kind: 'unknown', due_on: null, milestones: [] };
+  if (found === null) return unknown;
+  const ongoing = ONGOING.test(lower);
+  const conditional = CONDITIONAL.test(lower);
 
   if (found.length === 0) {
-    if (ONGOING.test(lower)) return { text, kind: 'ongoing', due_on: null, milestones: [] };
-    if (CONDITIONAL.test(lower)) return { text, kind: 'conditional', due_on: null, milestones: [] };
-    return { text, kind: 'unknown', due_on: null, milestones: [] };
+    if (ongoing) return { ...unknown, kind: 'ongoing' };
+    if (conditional) return { ...unknown, kind: 'conditional' };
+    return unknown;
   }
 
   // a year written once at the end serves every period before it: "tháng 06 và tháng 12/2024"
@@ -134,22 +153,26 @@ export function parseDeadline(printed: string): Deadline {
     if (flat[i].year === undefined) flat[i].year = nextYear;
     else nextYear = flat[i].year;
   }
-  if (flat.some((e) => e.year === undefined)) {
-    return { text, kind: 'unknown', due_on: null, milestones: [] };
-  }
   const dates: string[] = [];
   for (const e of flat) {
+    if (e.year === undefined) return unknown;
     const date =
-      e.day === undefined
-        ? lastDayOfMonth(e.year as number, e.month)
-        : isoDate(e.year as number, e.month, e.day);
-    if (date === null) return { text, kind: 'unknown', due_on: null, milestones: [] };
+      e.day !== undefined
+        ? isoDate(e.year, e.month, e.day)
+        : e.edge === 'start'
+          ? isoDate(e.year, e.month, 1)
+          : lastDayOfMonth(e.year, e.month);
+    if (date === null) return unknown;
     dates.push(date);
   }
+  const qualifiers: Deadline['qualifiers'] = [];
+  if (ongoing) qualifiers.push('ongoing');
+  if (conditional) qualifiers.push('conditional');
   if (flat.every((e) => e.from)) {
-    return { text, kind: 'from', due_on: null, milestones: dates };
+    return { text, kind: 'from', due_on: null, milestones: dates, qualifiers };
   }
+  if (flat.some((e) => e.from)) qualifiers.push('from');
   const due = flat.flatMap((e, i) => (e.from ? [] : [dates[i]]));
   const last = due.reduce((a, b) => (a > b ? a : b));
-  return { text, kind: 'due', due_on: last, milestones: due };
+  return { text, kind: 'due', due_on: last, milestones: due, qualifiers };
 }

@@ -114,7 +114,8 @@ create table core.tasks (
   lead           varchar[] not null,
   partners       varchar[] not null,
   deadline_text  varchar,
-  deadline_kind  varchar,
+  deadline_kind  varchar,         -- due | from | ongoing | conditional | unknown
+  deadline_qualifiers varchar[] not null,  -- ongoing/conditional/from beside the dates
   due_on         date,
   milestones     date[] not null,
   product        varchar,
@@ -267,7 +268,7 @@ create view tasks as
          array_to_string(t.lead, '; ') as lead,
          array_to_string(t.partners, '; ') as partners,
          t.deadline_text, t.due_on, coalesce(l.status, 'planned') as status,
-         t.seq, t.deadline_kind, t.product
+         t.seq, t.deadline_kind, t.deadline_qualifiers, t.milestones, t.product, t.clause
   from core.tasks t
   left join latest l using (plan_id, seq);
 
