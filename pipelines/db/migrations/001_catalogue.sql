@@ -162,17 +162,36 @@ create table core.reporting_obligations (
 -- grain: one row per file (or upload) loaded or refused; filled by the ingest pipeline.
 create table core.batches (
   batch_id     varchar primary key,
-  file_name    varchar not null,
-  sha256       varchar not null,
-  loaded_at    timestamp not null,
-  rows_read    bigint not null,
-  rows_loaded  bigint not null,
-  rows_revised bigint not null,
-  status       varchar not null,
-  loaded_by    varchar
+  file_name      varchar not null,
+  sha256         varchar not null,
+  loaded_at      timestamp not null,
+  rows_read      bigint not null,
+  rows_new       bigint not null,     -- first value for its (unit, period, metric)
+  rows_revised   bigint not null,     -- a changed value: a new revision
+  rows_unchanged bigint not null,
+  warnings       bigint not null,
+  layout         varchar not null,    -- long | wide | json
+  encoding       varchar not null,
+  loaded_by      varchar              -- who: 'cli' or the API token's id
 );
 
--- grain: one row per (unit, period, metric, revision). Loads append; nothing is updated.
+-- grain: one row per data-quality finding (a warning that loaded, or a rule the engine checks).
+create table core.quality_findings (
+  batch_id  varchar,
+  unit_id   varchar,
+  period    varchar,
+  metric    varchar,
+  rule      varchar not null,
+  severity  varchar not null check (severity in ('info', 'warning', 'error')),
+  message   varchar not null,
+  value     varchar,
+  line      bigint,
+  found_at  timestamp not null
+);
+
+-- grain: one row per (unit, period, metric, revision). Loads append; nothing is updated. The
+-- ingest pipeline guarantees (unit_id, period, metric, revision) is unique; no index is kept so
+-- that bulk loads stay close to DuckDB's own read speed.
 create table core.observation_revisions (
   unit_id     varchar not null,
   unit_code   varchar not null,
@@ -184,7 +203,7 @@ create table core.observation_revisions (
   loaded_at   timestamp not null,
   reported_at timestamp,
   note        varchar,
-  primary key (unit_id, period, metric, revision)
+  line        bigint          -- the row of the file it came from
 );
 
 -- grain: one row per (indicator, unit, period, binding target); filled by the indicator engine.
