@@ -6,13 +6,14 @@ import { DefinitionError } from '../../indicators/definitions.ts';
 import * as init from './commands/init.ts';
 import * as units from './commands/units.ts';
 import * as start from './commands/start.ts';
+import * as ingest from './commands/ingest.ts';
 
 interface Command {
   help: string;
   run(args: string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { init, units, start };
+const COMMANDS: Record<string, Command> = { init, units, ingest, start };
 
 export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
 
@@ -21,6 +22,7 @@ Usage: chitieu <command> [options]
 Commands:
   init            create or migrate the database; load units, catalogue and plans
   units import    load full lists of administrative units (CSV or the public JSON)
+  ingest FILE…    validate and load reported figures (CSV long or wide, JSON), all-or-nothing
   start           init, then print a summary of what the database holds (npm start)
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.

@@ -1,0 +1,99 @@
+// `chitieu ingest FILE…`: validate and load reported figures, each file all-or-nothing.
+import { parseArgs } from 'node:util';
+import { existsSync, writeFileSync } from 'node:fs';
+import { Database, databasePath } from '../../db/connect.ts';
+import { migrate } from '../../db/migrate.ts';
+import { ingestFile, type IngestReport, type Layout } from '../../load/ingest.ts';
+import { ENCODINGS, type Encoding } from '../../read/decode.ts';
+import { formatProblem } from '../../load/problems.ts';
+import { usageError } from '../errors.ts';
+import type { Io } from '../io.ts';
+
+export const help = `chitieu ingest — validate and load reported figures
+
+Usage: chitieu ingest FILE [FILE…] [options]
+
+FILE is a CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM,
+Windows-1258) or a JSON array of long records.
+  long layout:  unit_code,period,metric,value [,unit_name,reported_at,note]
+  wide layout:  unit_code and/or unit_name, a period column (or --period), one column per
+                metric (its id, or its Vietnamese label as in the catalogue)
+Periods: 2024, 2024-Q3, 2024-07, 2024-07-19 (a snapshot), and "Tháng 7/2024", "Quý III/2024",
+"Năm 2024". Numbers: "1.234.567", "1,234,567", "85,5"; blank, "-" or "—" is missing (not zero).
+Units: a GSO code, read as the unit it named at the row's period, or a name.
+
+Every problem is reported (file, row, column, value, rule); a file with any error loads nothing.
+Loading the same figures again changes nothing; a changed figure becomes a new revision.
+
+Options:
+  --dry-run            validate and report; write nothing
+  --layout long|wide   force the layout (default: long when there are metric and value columns)
+  --period P           the period of every row of a wide file without a period column
+  --encoding E         utf-8 | utf-16le | utf-16be | windows-1258 (default: detected)
+  --report FILE        write the full report (every problem) as JSON
+  --show N             how many problems to print per file (default 20)`;
+
+function summary(r: IngestReport): string {
+  const what =
+    r.status === 'loaded'
+      ? `loaded as batch ${r.batchId}`
+      : r.status === 'unchanged'
+        ? 'already loaded: nothing changed'
+        : r.status === 'dry_run'
+          ? 'dry run: valid, nothing written'
+          : `rejected: ${r.errorCount} error(s), nothing loaded`;
+  return (
+    `${r.file}: ${what} — ${r.rowsRead} rows read, ${r.rowsNew} new, ${r.rowsRevised} revised, ` +
+    `${r.rowsUnchanged} unchanged, ${r.rowsMissing} missing, ${r.warnings.length} warning(s); ` +
+    `${r.layout}, ${r.encoding}; ${r.seconds.toFixed(2)} s`
+  );
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      'dry-run': { type: 'boolean', default: false },
+      layout: { type: 'string' },
+      period: { type: 'string' },
+      encoding: { type: 'string' },
+      report: { type: 'string' },
+      show: { type: 'string', default: '20' },
+    },
+  });
+  if (positionals.length === 0) throw usageError(`ingest needs a FILE\n\n${help}`);
+  if (values.layout && !['long', 'wide'].includes(values.layout)) {
+    throw usageError(`invalid --layout: ${values.layout} (long or wide)`);
+  }
+  if (values.encoding && !ENCODINGS.includes(values.encoding as Encoding)) {
+    throw usageError(`invalid --encoding: ${values.encoding} (${ENCODINGS.join(', ')})`);
+  }
+  const show = Number(values.show);
+  if (!Number.isInteger(show) || show < 0) throw usageError(`invalid --show: ${values.show}`);
+  for (const file of positionals) if (!existsSync(file)) throw usageError(`no such file: ${file}`);
+
+  const db = await Database.open(databasePath(io.env));
+  const reports: IngestReport[] = [];
+  try {
+    await migrate(db);
+    for (const file of positionals) {
+      const r = await ingestFile(db, file, {
+        dryRun: values['dry-run'],
+        layout: values.layout as Layout | undefined,
+        period: values.period,
+        encoding: values.encoding as Encoding | undefined,
+      });
+      reports.push(r);
+      for (const p of r.errors.slice(0, show)) io.err(formatProblem(p));
+      if (r.errorCount > show)
+        io.err(`… ${r.errorCount - show} more error(s); --report FILE lists them all`);
+      for (const p of r.warnings.slice(0, show)) io.err(`warning: ${formatProblem(p)}`);
+      io.out(summary(r));
+    }
+  } finally {
+    db.close();
+  }
+  if (values.report) writeFileSync(values.report, `${JSON.stringify(reports, null, 2)}\n`);
+  return reports.some((r) => r.status === 'rejected') ? 1 : 0;
+}
