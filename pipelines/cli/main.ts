@@ -3,6 +3,7 @@
 import { CliError } from './errors.ts';
 import { processIo, type Io } from './io.ts';
 import { DefinitionError } from '../../indicators/definitions.ts';
+import { DatabaseBusyError } from '../db/connect.ts';
 import * as init from './commands/init.ts';
 import * as units from './commands/units.ts';
 import * as start from './commands/start.ts';
@@ -49,6 +50,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (error instanceof CliError) {
       io.err(error.message);
       return error.exitCode;
+    }
+    if (error instanceof DatabaseBusyError) {
+      io.err(error.message);
+      return 1;
     }
     if (error instanceof DefinitionError) {
       io.err(error.message);

@@ -18,6 +18,24 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   return env.CHITIEU_DB ? resolve(env.CHITIEU_DB) : DEFAULT_DB;
 }
 
+/**
+ * DuckDB lets one process at a time open a database file for writing, and a writer's lock also
+ * keeps readers of other processes out. This error says who holds it and what to do instead.
+ */
+export class DatabaseBusyError extends Error {
+  constructor(
+    readonly path: string,
+    readonly holder: string,
+  ) {
+    super(
+      `the database ${path} is in use by another process (${holder}). ` +
+        'If it is `chitieu serve`, load files through the server (POST /api/ingest) and query ' +
+        'through it; otherwise wait for that process to finish.',
+    );
+    this.name = 'DatabaseBusyError';
+  }
+}
+
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
@@ -31,7 +49,16 @@ export class Database {
   static async open(path = databasePath(), options: { readOnly?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
-    const instance = await DuckDBInstance.create(path, config);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, config);
+    } catch (error) {
+      const m = /Could not set lock on file .*?Conflicting lock is held in (.*?)(?:\. See|$)/.exec(
+        String(error),
+      );
+      if (m) throw new DatabaseBusyError(path, m[1]);
+      throw error;
+    }
     const connection = await instance.connect();
     return new Database(path, instance, connection);
   }

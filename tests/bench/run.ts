@@ -1,0 +1,72 @@
+// npm run bench: measured against a baseline in the same run, pairwise and alternating, each run
+// in its own process on a fresh copy of the database. Medians and ratios only: these machines
+// are shared and noisy. Results go to .bench/results.json.
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
+import { prepare } from './dataset.ts';
+
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const dir = resolve(PROJECT_ROOT, '.bench');
+mkdirSync(dir, { recursive: true });
+const log = (s: string) => console.log(s);
+
+interface Run {
+  seconds: number;
+  rss_mb: number;
+  rows: number;
+}
+
+function measure(mode: 'baseline' | 'ingest', csv: string, template: string | null): Run {
+  const db = join(dir, `${mode}.duckdb`);
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  if (template) copyFileSync(template, db);
+  const out = execFileSync(
+    process.execPath,
+    [
+      join(PROJECT_ROOT, 'bin/run-ts.js'),
+      join(PROJECT_ROOT, 'tests/bench/child.ts'),
+      mode,
+      csv,
+      db,
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  rmSync(db, { force: true });
+  return JSON.parse(out.trim().split('\n').at(-1) as string) as Run;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+const data = await prepare(dir, log);
+log(`dataset: ${data.rows.toLocaleString('en')} rows, ${(data.bytes / 2 ** 20).toFixed(0)} MiB`);
+const baseline: Run[] = [];
+const ingest: Run[] = [];
+for (let i = 0; i < REPEAT; i++) {
+  baseline.push(measure('baseline', data.csv, null));
+  ingest.push(measure('ingest', data.csv, data.templateDb));
+  log(
+    `  run ${i + 1}: read_csv ${baseline.at(-1)?.seconds.toFixed(2)} s, ` +
+      `chitieu ingest ${ingest.at(-1)?.seconds.toFixed(2)} s (${ingest.at(-1)?.rss_mb.toFixed(0)} MiB peak)`,
+  );
+}
+const result = {
+  ingest: {
+    rows: data.rows,
+    repeat: REPEAT,
+    read_csv_median_s: median(baseline.map((r) => r.seconds)),
+    ingest_median_s: median(ingest.map((r) => r.seconds)),
+    ratio: median(ingest.map((r) => r.seconds)) / median(baseline.map((r) => r.seconds)),
+    ingest_rows_per_s: data.rows / median(ingest.map((r) => r.seconds)),
+    ingest_peak_rss_mb_median: median(ingest.map((r) => r.rss_mb)),
+    read_csv_peak_rss_mb_median: median(baseline.map((r) => r.rss_mb)),
+    goal: 'ratio <= 1.3 (at most 2); peak memory < 1024 MiB',
+  },
+};
+writeFileSync(join(dir, 'results.json'), `${JSON.stringify(result, null, 2)}\n`);
+log(JSON.stringify(result, null, 2));
