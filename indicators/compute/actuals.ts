@@ -1,0 +1,43 @@
+// Computes actuals per indicator × unit × period from the observations (DESIGN.md §3), for every
+// month with data or only for the months a batch touched (and the quarters and years around them).
+import { fileURLToPath } from 'node:url';
+import type { Database } from '../../pipelines/db/connect.ts';
+import { block, sqlBlocks } from './sql.ts';
+
+const SQL = sqlBlocks(fileURLToPath(new URL('./actuals.sql', import.meta.url)));
+const LEVELS = ['commune', 'district', 'province', 'national'] as const;
+
+/** Fills temp table scope_months with the given months (YYYY-MM), or every month with data. */
+export async function setScope(db: Database, months: string[] | null): Promise<number> {
+  await db.run('create or replace temp table scope_list (month varchar)');
+  if (months === null) {
+    await db.run(`insert into scope_list
+      select distinct substr(period, 1, 7) from observations
+      where regexp_full_match(period, '\\d{4}-\\d{2}(-\\d{2})?')
+      union
+      select distinct substr(period, 1, 4) || '-' || lpad(((q::int - 1) * 3 + 1)::varchar, 2, '0')
+      from (select period, substr(period, 7, 1) as q from observations
+            where regexp_full_match(period, '\\d{4}-Q[1-4]'))
+      union
+      select distinct period || '-01' from observations where regexp_full_match(period, '\\d{4}')`);
+  } else {
+    for (const month of months) await db.run('insert into scope_list values ($m)', { m: month });
+  }
+  await db.run(`create or replace temp table scope_months as
+    select distinct month, last_day(strptime(month || '-01', '%Y-%m-%d')::date) as month_end,
+           substr(month, 1, 4) || '-Q' || (((substr(month, 6, 2)::int - 1) // 3) + 1) as quarter,
+           substr(month, 1, 4) as year
+    from scope_list`);
+  return Number(await db.scalar('select count(*) from scope_months'));
+}
+
+/** Recomputes the actuals of the months in scope_months (see setScope). */
+export async function computeActuals(db: Database): Promise<void> {
+  for (const name of ['own_month', 'own_pairs', 'child_counts', 'month_fig']) {
+    await db.run(block(SQL, name));
+  }
+  for (const level of LEVELS) await db.run(block(SQL, 'level'), { level });
+  for (const name of ['reconstruct', 'write_months', 'rollup', 'own_periods', 'write_periods']) {
+    await db.run(block(SQL, name));
+  }
+}

@@ -1,0 +1,149 @@
+-- Reporting timeliness and data-quality findings (DESIGN.md §3, §4). Parameter $today (a date)
+-- is the day the statuses are computed on.
+
+-- name: reporting
+-- grain: one row per (obligation, unit, month): the plan's unit and every unit under it that
+-- existed at the month's end, from the plan's first month until its last deadline, the unit's
+-- end or the last full month. The month is received when its first figure arrived (the
+-- reported_at a file declares, else the time its batch was loaded).
+delete from core.reporting_status;
+
+insert into core.reporting_status
+with recursive obligations as (
+  select o.plan_id, o.unit_id, o.report_due_day,
+         coalesce(p.issued_on,
+                  make_date(regexp_extract(p.issued_on_text, '(20\d\d)', 1)::int, 1, 1)) as starts,
+         coalesce((select max(deadline) from core.targets t where t.plan_id = o.plan_id),
+                  make_date(year(coalesce(p.issued_on, make_date(regexp_extract(p.issued_on_text, '(20\d\d)', 1)::int, 1, 1)))::int, 12, 31)) as ends
+  from core.reporting_obligations o join core.plans p using (plan_id)
+  where o.unit_id is not null
+),
+tree(plan_id, unit_id) as (
+  select plan_id, unit_id from obligations
+  union all
+  select t.plan_id, u.unit_id from tree t join core.units u on u.parent_id = t.unit_id
+),
+months as (
+  select o.plan_id, o.report_due_day, unnest(generate_series(
+           date_trunc('month', o.starts), date_trunc('month', least(o.ends, $today::date - interval 1 month)),
+           interval 1 month))::date as first_day
+  from obligations o
+),
+due as (
+  select t.plan_id, t.unit_id, strftime(m.first_day, '%Y-%m') as month, last_day(m.first_day) as month_end,
+         -- the report for month M is due on day D of month M+1 (the month's last day if shorter)
+         least(make_date(year(m.first_day + interval 1 month)::int, month(m.first_day + interval 1 month)::int, 1)
+                 + to_days(m.report_due_day - 1),
+               last_day(m.first_day + interval 1 month)) as due_on
+  from tree t join months m using (plan_id)
+  join core.units u on u.unit_id = t.unit_id
+  where (u.valid_from is null or u.valid_from <= last_day(m.first_day))
+    and (u.valid_to is null or u.valid_to >= last_day(m.first_day))
+),
+arrivals as (
+  select r.unit_id, substr(r.period, 1, 7) as month, min(coalesce(r.reported_at, b.loaded_at)) as received_at
+  from core.observation_revisions r join core.batches b using (batch_id)
+  where regexp_full_match(r.period, '\d{4}-\d{2}(-\d{2})?')
+  group by all
+)
+select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
+       case when a.received_at is not null and a.received_at::date <= d.due_on then 'on_time'
+            when a.received_at is not null then 'late'
+            when $today::date > d.due_on then 'missing'
+            else 'pending' end
+from due d
+join core.units u using (unit_id)
+left join arrivals a on a.unit_id = d.unit_id and a.month = d.month;
+
+-- name: all_month
+-- grain: one row per (unit, metric, month) the unit reported, over all months (quality looks at
+-- whole histories whatever the refresh's scope); built like own_month in actuals.sql.
+create or replace temp table all_month as
+select unit_id, metric, month, arg_max(value, priority) as value
+from (
+  select unit_id, metric, period as month, value, 'z' as priority
+  from observations where regexp_full_match(period, '\d{4}-\d{2}')
+  union all
+  select unit_id, metric, substr(period, 1, 7), value, period
+  from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}')
+)
+group by all;
+
+-- name: history
+-- grain: one row per (unit, metric) and per (unit, metric, calendar month): the median, median
+-- absolute deviation and mean absolute deviation of the unit's own monthly values.
+create or replace temp table history as
+with h as (
+  select unit_id, metric, null::varchar as moy, value from all_month
+  union all
+  select unit_id, metric, substr(month, 6, 2), value from all_month
+),
+med as (
+  select unit_id, metric, moy, median(value) as med, count(*) as n from h group by all
+)
+select m.unit_id, m.metric, m.moy, any_value(m.med) as med, any_value(m.n) as n,
+       median(abs(h.value - m.med)) as mad, avg(abs(h.value - m.med)) as meanad
+from med m join h on h.unit_id = m.unit_id and h.metric = m.metric and h.moy is not distinct from m.moy
+group by all;
+
+-- name: quality
+-- Findings from the engine (batch_id null) are recomputed whole; the ingest's own warnings stay.
+delete from core.quality_findings where batch_id is null;
+
+insert into core.quality_findings
+-- a numerator above its denominator in a unit's own report
+select null, n.unit_id, n.month, i.numerator, 'numerator_above_denominator', 'warning',
+       i.numerator || ' ' || n.value || ' is above ' || i.denominator || ' ' || d.value ||
+       ' (' || i.indicator_id || ')',
+       n.value::varchar, null, current_timestamp
+from core.indicators i
+join all_month n on n.metric = i.numerator
+join all_month d on d.metric = i.denominator and d.unit_id = n.unit_id and d.month = n.month
+where n.value > d.value
+union all
+-- a stock (a cumulative level) that fell from one month to the next
+select null, unit_id, month, metric, 'stock_fell', 'warning',
+       metric || ' fell from ' || prev || ' in ' || prev_month || ' to ' || value,
+       value::varchar, null, current_timestamp
+from (
+  select o.*, lag(o.value) over w as prev, lag(o.month) over w as prev_month
+  from all_month o join core.metrics m on m.metric_id = o.metric and m.kind = 'stock'
+  window w as (partition by o.unit_id, o.metric order by o.month)
+)
+where value < prev
+union all
+-- a zero where the unit reported more than zero the month before: zero, or missing written as 0?
+select null, unit_id, month, metric, 'zero_after_values', 'info',
+       metric || ' is 0 after ' || prev || ' in ' || prev_month || ': a real zero, or a missing figure?',
+       '0', null, current_timestamp
+from (
+  select o.*, lag(o.value) over w as prev, lag(o.month) over w as prev_month
+  from all_month o
+  window w as (partition by o.unit_id, o.metric order by o.month)
+)
+where value = 0 and prev > 0
+union all
+-- robust outliers: modified z-score of a month against the unit's own history of the metric:
+-- the same calendar month of other years when a flow has three of them (seasonal), else the
+-- whole history. When the median absolute deviation is zero the mean absolute deviation
+-- (× 1.2533) stands in; a history with no spread at all, or under six months, is not judged.
+select null, unit_id, month, metric, 'outlier', 'warning',
+       metric || ' ' || value || ' is far from its usual ' || round(med, 2) ||
+       ' (modified z-score ' || round(z, 1) || ')',
+       value::varchar, null, current_timestamp
+from (
+  select *, case when mad > 0 then 0.6745 * (value - med) / mad
+                 when meanad > 0 then (value - med) / (1.2533 * meanad) end as z
+  from (
+    select o.unit_id, o.month, o.metric, o.value,
+           case when s.n >= 3 and m.kind = 'flow' then s.med else a.med end as med,
+           case when s.n >= 3 and m.kind = 'flow' then s.mad else a.mad end as mad,
+           case when s.n >= 3 and m.kind = 'flow' then s.meanad else a.meanad end as meanad
+    from all_month o
+    join core.metrics m on m.metric_id = o.metric
+    join history a on a.unit_id = o.unit_id and a.metric = o.metric and a.moy is null
+    left join history s on s.unit_id = o.unit_id and s.metric = o.metric and s.moy = substr(o.month, 6, 2)
+    where a.n >= 6
+  )
+)
+where abs(z) > 3.5;
