@@ -70,21 +70,48 @@ from (
 group by all;
 
 -- name: history
--- grain: one row per (unit, metric) and per (unit, metric, calendar month): the median, median
--- absolute deviation and mean absolute deviation of the unit's own monthly values.
+-- grain: one row per (unit, metric, month) with what outliers are judged on. The signal is a
+-- flow's value, or a stock's change from the month before (a cumulative level is judged by how
+-- it moves). It is compared with the 13 months centred on it (median and median absolute
+-- deviation), so a trend is not an outlier; a flow with the same calendar month in three or
+-- more earlier years is compared instead with those months, after dividing each by its own
+-- local median (so a Tết dip every February is usual, and growth does not count).
 create or replace temp table history as
-with h as (
-  select unit_id, metric, null::varchar as moy, value from all_month
-  union all
-  select unit_id, metric, substr(month, 6, 2), value from all_month
+with signal as (
+  select o.unit_id, o.metric, o.month, m.kind, o.value,
+         -- a stock's change per month (a gap of two months spreads the change over both)
+         case when m.kind = 'stock' then (o.value - lag(o.value) over w) /
+           date_diff('month', strptime(lag(o.month) over w || '-01', '%Y-%m-%d'), strptime(o.month || '-01', '%Y-%m-%d'))
+           else o.value end as x,
+         case when m.kind = 'stock' then lag(o.value) over w end as prev,
+         count(*) over (partition by o.unit_id, o.metric) as n
+  from all_month o join core.metrics m on m.metric_id = o.metric
+  window w as (partition by o.unit_id, o.metric order by o.month)
 ),
-med as (
-  select unit_id, metric, moy, median(value) as med, count(*) as n from h group by all
+local as (
+  select *, median(x) over w as med
+  from signal where x is not null
+  window w as (partition by unit_id, metric order by month rows between 6 preceding and 6 following)
+),
+local_dev as (
+  select *, median(abs(x - med)) over w as mad, avg(abs(x - med)) over w as meanad,
+         case when kind = 'flow' and med > 0 then x / med end as ratio
+  from local
+  window w as (partition by unit_id, metric order by month rows between 6 preceding and 6 following)
+),
+seasonal as (
+  select *,
+         median(ratio) over e as season_med,
+         count(ratio) over e as season_n
+  from local_dev
+  window e as (partition by unit_id, metric, substr(month, 6, 2) order by month
+               rows between unbounded preceding and 1 preceding)
 )
-select m.unit_id, m.metric, m.moy, any_value(m.med) as med, any_value(m.n) as n,
-       median(abs(h.value - m.med)) as mad, avg(abs(h.value - m.med)) as meanad
-from med m join h on h.unit_id = m.unit_id and h.metric = m.metric and h.moy is not distinct from m.moy
-group by all;
+select *,
+       median(abs(ratio - season_med)) over e as season_mad
+from seasonal
+window e as (partition by unit_id, metric, substr(month, 6, 2) order by month
+             rows between unbounded preceding and 1 preceding);
 
 -- name: quality
 -- Findings from the engine (batch_id null) are recomputed whole; the ingest's own warnings stay.
@@ -123,27 +150,30 @@ from (
 )
 where value = 0 and prev > 0
 union all
--- robust outliers: modified z-score of a month against the unit's own history of the metric:
--- the same calendar month of other years when a flow has three of them (seasonal), else the
--- whole history. When the median absolute deviation is zero the mean absolute deviation
--- (× 1.2533) stands in; a history with no spread at all, or under six months, is not judged.
+-- robust outliers: a modified z-score above 3.5 (Iglewicz and Hoaglin) against the history
+-- described in `history`, and a move that matters (a flow 40 % off its local median or off its
+-- usual seasonal ratio; a stock's change 5 % of its level off its usual change). When the
+-- median absolute deviation is zero the mean absolute deviation (× 1.2533) stands in; a history
+-- with no spread at all, or under six months, is not judged.
 select null, unit_id, month, metric, 'outlier', 'warning',
-       metric || ' ' || value || ' is far from its usual ' || round(med, 2) ||
+       case when kind = 'stock'
+            then metric || ' moved by ' || round(x, 1) || ' a month to ' || value || '; it usually moves by about ' || round(med, 1)
+            when seasonal
+            then metric || ' ' || value || ' is ' || round(ratio, 2) || '× its local median; in this month of earlier years it was ' || round(season_med, 2) || '×'
+            else metric || ' ' || value || ' is far from its usual ' || round(med, 1) end ||
        ' (modified z-score ' || round(z, 1) || ')',
        value::varchar, null, current_timestamp
 from (
-  select *, case when mad > 0 then 0.6745 * (value - med) / mad
-                 when meanad > 0 then (value - med) / (1.2533 * meanad) end as z
-  from (
-    select o.unit_id, o.month, o.metric, o.value,
-           case when s.n >= 3 and m.kind = 'flow' then s.med else a.med end as med,
-           case when s.n >= 3 and m.kind = 'flow' then s.mad else a.mad end as mad,
-           case when s.n >= 3 and m.kind = 'flow' then s.meanad else a.meanad end as meanad
-    from all_month o
-    join core.metrics m on m.metric_id = o.metric
-    join history a on a.unit_id = o.unit_id and a.metric = o.metric and a.moy is null
-    left join history s on s.unit_id = o.unit_id and s.metric = o.metric and s.moy = substr(o.month, 6, 2)
-    where a.n >= 6
-  )
+  select *,
+    season_n >= 3 and kind = 'flow' as seasonal,
+    case when season_n >= 3 and kind = 'flow' then
+           case when season_mad > 0 then 0.6745 * (ratio - season_med) / season_mad end
+         when mad > 0 then 0.6745 * (x - med) / mad
+         when meanad > 0 then (x - med) / (1.2533 * meanad) end as z
+  from history
+  where n >= 6
 )
-where abs(z) > 3.5;
+where abs(z) > 3.5
+  and ((kind = 'flow' and seasonal and abs(ratio - season_med) > 0.4)
+    or (kind = 'flow' and not seasonal and abs(x - med) > 0.4 * abs(med))
+    or (kind = 'stock' and abs(x - med) > 0.05 * abs(prev)));

@@ -8,13 +8,26 @@ import * as init from './commands/init.ts';
 import * as units from './commands/units.ts';
 import * as start from './commands/start.ts';
 import * as ingest from './commands/ingest.ts';
+import * as demo from './commands/demo.ts';
+import * as status from './commands/status.ts';
+import * as sql from './commands/sql.ts';
+import * as refreshCommand from './commands/refresh.ts';
 
 interface Command {
   help: string;
   run(args: string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = { init, units, ingest, start };
+const COMMANDS: Record<string, Command> = {
+  init,
+  units,
+  ingest,
+  start,
+  demo,
+  status,
+  sql,
+  refresh: refreshCommand,
+};
 
 export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
 
@@ -25,6 +38,10 @@ Commands:
   units import    load full lists of administrative units (CSV or the public JSON)
   ingest FILE…    validate and load reported figures (CSV long or wide, JSON), all-or-nothing
   start           init, then print a summary of what the database holds (npm start)
+  demo            load a deterministic synthetic demo dataset through the ingest pipeline
+  refresh         recompute actuals, target statuses, reporting and quality findings
+  status          the scorecard of a unit for a period (--unit U --period P [--json])
+  sql [QUERY]     read-only SQL over the database, one-shot or interactive
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
 Exit codes: 0 success, 1 rejected input (nothing loaded), 2 usage error.`;

@@ -1,0 +1,227 @@
+// `chitieu demo`: generate the synthetic demo dataset, write it as canonical long CSV files and
+// load them through the ingest pipeline, like any unit's reports; label the database synthetic.
+import { parseArgs } from 'node:util';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Database, databasePath } from '../../db/connect.ts';
+import { migrate } from '../../db/migrate.ts';
+import { ingestFile, type IngestReport } from '../../load/ingest.ts';
+import { formatProblem } from '../../load/problems.ts';
+import { initialise } from './init.ts';
+import { refresh, type RefreshSummary } from '../../../indicators/compute/refresh.ts';
+import { isMonth, lastFullMonth, FIRST_MONTH } from '../../demo/calendar.ts';
+import {
+  DEFAULT_SEED,
+  demoFiles,
+  figureKey,
+  generateDemo,
+  toCsv,
+  type DemoDataset,
+  type DemoInput,
+  type DemoUnit,
+} from '../../demo/generate.ts';
+import { inputError, usageError } from '../errors.ts';
+import type { Io } from '../io.ts';
+
+export const help = `chitieu demo — load a synthetic demo dataset (dữ liệu mô phỏng)
+
+Usage: chitieu demo [--until YYYY-MM] [--seed N] [--out DIR]
+
+Generates deterministic, clearly synthetic figures (every row's note says "dữ liệu mô phỏng
+(synthetic demo)"; the database is marked demo_data = synthetic) and loads them through the same
+ingest pipeline as real files (demo-YYYY.csv, then demo-corrections.csv):
+  - every catalogue metric, monthly from 2022-01, for the 63 provinces until 6/2025 and the 34
+    after (a new province reports the sum of its predecessors);
+  - districts and communes of the seed plans' provinces, when their unit lists were imported
+    (chitieu units import); province level only otherwise;
+  - plausible trends, Tết dips, late and missing reports, a few outliers and warnings, and a
+    later file of corrections (revisions).
+Running it again with the same options changes nothing. Refuses a database that holds figures
+from other files: use a separate CHITIEU_DB for the demo.
+
+Options:
+  --until YYYY-MM   last month (default: the last full month before today)
+  --seed N          random seed (default ${DEFAULT_SEED}); the same seed gives the same data
+  --out DIR         also keep the generated CSV files in DIR`;
+
+export interface DemoRun {
+  data: DemoDataset;
+  reports: IngestReport[];
+  /** the engine's refresh after the load (null when nothing changed) */
+  computed: RefreshSummary | null;
+  seconds: number;
+  /** init had to run first (an empty database) */
+  initialised: boolean;
+}
+
+/** Reads what the generator needs from the database: units, successions, due days, metrics. */
+export async function demoInput(db: Database): Promise<DemoInput> {
+  const units = await db.all<DemoUnit>(
+    `select unit_id, code, name, level, parent_id, valid_from::varchar as valid_from,
+       valid_to::varchar as valid_to
+     from units order by unit_id`,
+  );
+  const successions = await db.all<{ from_unit_id: string; to_unit_id: string }>(
+    'select from_unit_id, to_unit_id from unit_succession order by all',
+  );
+  const due = await db.all<{ unit_id: string; day: number }>(
+    `select unit_id, min(report_due_day) as day from core.reporting_obligations
+     where unit_id is not null group by unit_id`,
+  );
+  const metrics = await db.all<{ metric_id: string }>('select metric_id from metrics');
+  return {
+    units,
+    successions,
+    dueDays: Object.fromEntries(due.map((d) => [d.unit_id, Number(d.day)])),
+    metrics: metrics.map((m) => m.metric_id),
+  };
+}
+
+/** Corrections already in the database: their figures' latest value is the corrected one. */
+async function correctionsLoaded(db: Database, data: DemoDataset): Promise<Set<string>> {
+  const done = new Set<string>();
+  for (const c of data.corrections) {
+    const value = await db.scalar<number | null>(
+      'select value from observations where unit_id = $u and period = $p and metric = $m',
+      { u: c.unit_id, p: c.period, m: c.metric },
+    );
+    if (value === c.value) done.add(figureKey(c.unit_id, c.period, c.metric));
+  }
+  return done;
+}
+
+/** The whole demo on an open database; used by the command and the tests. */
+export async function runDemo(
+  db: Database,
+  options: { seed: number; until: string; asOf: string | null; outDir?: string },
+): Promise<DemoRun> {
+  const started = performance.now();
+  await migrate(db);
+  const provinces = Number(await db.scalar("select count(*) from units where level = 'province'"));
+  const initialised = provinces === 0;
+  if (initialised) await initialise(db);
+  const foreign = Number(
+    await db.scalar(
+      `select count(*) from core.batches
+       where loaded_by is distinct from 'demo' and rows_new + rows_revised > 0`,
+    ),
+  );
+  if (foreign > 0) {
+    throw inputError(
+      `the database ${db.path} holds figures from ${foreign} other file(s); the demo will not ` +
+        'mix synthetic data into it (point CHITIEU_DB at a separate file)',
+    );
+  }
+  const data = generateDemo(await demoInput(db), options);
+  const files = demoFiles(data, await correctionsLoaded(db, data));
+  const dir = options.outDir ?? mkdtempSync(join(tmpdir(), 'chitieu-demo-'));
+  if (options.outDir) mkdirSync(dir, { recursive: true });
+  const reports: IngestReport[] = [];
+  try {
+    await db.run("insert or replace into core.meta (key, value) values ('demo_data', 'synthetic')");
+    for (const file of files) {
+      const path = join(dir, file.name);
+      writeFileSync(path, toCsv(file.rows));
+      const report = await ingestFile(db, path, { loadedBy: 'demo' });
+      reports.push(report);
+      if (report.status === 'rejected') break;
+    }
+  } finally {
+    if (!options.outDir) rmSync(dir, { recursive: true, force: true });
+  }
+  // the engine's results follow the data: recompute everything once the demo is in
+  const changed = reports.some((r) => r.status === 'loaded');
+  const computed = changed ? await refresh(db) : null;
+  return { data, reports, computed, seconds: (performance.now() - started) / 1000, initialised };
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+export function describeDemo(run: DemoRun): string[] {
+  const { data, reports } = run;
+  const o = data.options;
+  const lines: string[] = [];
+  if (run.initialised) lines.push('the database was empty: ran chitieu init first');
+  lines.push(
+    `synthetic demo data (dữ liệu mô phỏng), seed ${o.seed}, ${data.months[0]} … ${o.until}: ` +
+      `${data.metrics.length} metrics, ${data.provincesBefore.length} provinces to 6/2025, ` +
+      `${data.provincesAfter.length} from 7/2025`,
+  );
+  lines.push(
+    data.districts.length + data.communes.length > 0
+      ? `detail for the seed provinces: ${data.districts.length} districts, ${data.communes.length} communes`
+      : 'no districts or communes in the database (chitieu units import FILE): province level only',
+  );
+  for (const r of reports) {
+    const what =
+      r.status === 'loaded'
+        ? `loaded as batch ${r.batchId}`
+        : r.status === 'unchanged'
+          ? 'unchanged'
+          : r.status;
+    lines.push(
+      `  ${r.file}: ${what} — ${count(r.rowsRead)} rows, ${count(r.rowsNew)} new, ` +
+        `${count(r.rowsRevised)} revised, ${r.warnings.length} warning(s); ${r.seconds.toFixed(2)} s`,
+    );
+  }
+  if (run.computed) {
+    const c = run.computed;
+    lines.push(
+      `computed ${count(c.actuals)} actuals, ${count(c.targetRows)} target evaluations, ` +
+        `${count(c.reporting)} reporting rows, ${count(c.findings)} quality findings in ${c.seconds.toFixed(1)} s`,
+    );
+  }
+  const rows = reports.reduce((a, r) => a + r.rowsRead, 0);
+  const batches = reports.filter((r) => r.status === 'loaded').length;
+  lines.push(
+    `${reports.length} files, ${count(rows)} rows, ${batches} new batch(es)` +
+      `${batches === 0 ? ' (nothing changed)' : ''}; ${run.seconds.toFixed(1)} s`,
+  );
+  return lines;
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      until: { type: 'string' },
+      seed: { type: 'string' },
+      out: { type: 'string' },
+    },
+  });
+  const today = new Date().toISOString().slice(0, 10);
+  const latest = lastFullMonth(today);
+  const until = values.until ?? latest;
+  if (!isMonth(until) || until < FIRST_MONTH || until > latest) {
+    throw usageError(
+      `invalid --until: ${until} (a month YYYY-MM from ${FIRST_MONTH} to ${latest})`,
+    );
+  }
+  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
+  if (!/^\d+$/.test(values.seed ?? '0') || !Number.isSafeInteger(seed) || seed > 0xffffffff) {
+    throw usageError(`invalid --seed: ${values.seed} (an integer from 0 to 4294967295)`);
+  }
+  const db = await Database.open(databasePath(io.env));
+  let result: DemoRun;
+  try {
+    result = await runDemo(db, {
+      seed,
+      until,
+      asOf: today,
+      outDir: values.out ? resolve(values.out) : undefined,
+    });
+  } finally {
+    db.close();
+  }
+  for (const r of result.reports) {
+    for (const p of r.errors.slice(0, 20)) io.err(formatProblem(p));
+    if (r.errorCount > 20) io.err(`… ${r.errorCount - 20} more error(s)`);
+  }
+  for (const line of describeDemo(result)) io.out(line);
+  if (result.reports.some((r) => r.status === 'rejected')) {
+    io.err('the demo data was rejected by the ingest pipeline: nothing more was loaded');
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,87 @@
+// `chitieu status --unit U --period P [--json]`: the scorecard in the terminal.
+import { parseArgs } from 'node:util';
+import { Database, databasePath } from '../../db/connect.ts';
+import { LookupError, scorecard, type Scorecard } from '../../../indicators/scorecard.ts';
+import { STATUS_LABELS } from '../../../indicators/i18n/status.ts';
+import { usageError } from '../errors.ts';
+import type { Io } from '../io.ts';
+
+export const help = `chitieu status — the scorecard of a unit for a period
+
+Usage: chitieu status --unit U --period P [--json]
+
+  --unit U     a GSO code (read as the unit it named in that period), a unit id such as
+               p91@2025-07-01, or VN for the whole country
+  --period P   2024, 2024-Q3 (or "Quý III/2024"), 2024-07
+  --json       the scorecard as JSON (the shape of GET /api/scorecard)
+
+Every indicator with its actual, numerator/denominator and coverage, then each target that binds
+the unit in that period with its source plan and clause and its status (in words, and in colour
+on a terminal).`;
+
+const vi = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
+const viInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
+
+export function renderScorecard(card: Scorecard, colour: boolean): string[] {
+  const paint = (status: string, text: string) =>
+    colour ? `${STATUS_LABELS[status]?.ansi ?? ''}${text}\u001b[0m` : text;
+  const lines = [
+    `${card.unit.name} (${card.unit.unit_id}) — kỳ ${card.period}` +
+      (card.data_as_of ? ` — số liệu đến ${card.data_as_of}` : ''),
+    '',
+  ];
+  for (const r of card.rows) {
+    const value =
+      r.actual === null
+        ? 'chưa có số liệu'
+        : r.unit === 'percent'
+          ? `${vi.format(r.actual)}% (${viInt.format(r.numerator ?? 0)}/${viInt.format(r.denominator ?? 0)})`
+          : viInt.format(r.actual);
+    const extra = [
+      r.coverage !== null && r.coverage < 1 ? `độ phủ ${vi.format(r.coverage * 100)}%` : null,
+      r.reconstructed ? 'dựng lại từ đơn vị cũ' : null,
+    ].filter(Boolean);
+    lines.push(`${r.name_vi}: ${value}${extra.length ? ` [${extra.join('; ')}]` : ''}`);
+    for (const t of r.targets) {
+      const label = STATUS_LABELS[t.status] ?? { vi: t.status, icon: '' };
+      lines.push(
+        `    ${paint(t.status, `${label.icon} ${label.vi}`)} — chỉ tiêu ${t.comparator} ${vi.format(t.value)}` +
+          `${r.unit === 'percent' ? '%' : ''} hạn ${t.deadline} (${t.plan_id}, ${t.clause})`,
+      );
+    }
+  }
+  return lines;
+}
+
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      unit: { type: 'string' },
+      period: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.unit || !values.period)
+    throw usageError(`status needs --unit and --period\n\n${help}`);
+  const db = await Database.open(databasePath(io.env), { readOnly: true });
+  try {
+    let card: Scorecard;
+    try {
+      card = await scorecard(db, values.unit, values.period);
+    } catch (error) {
+      if (error instanceof LookupError) throw usageError(error.message);
+      throw error;
+    }
+    if (values.json) io.out(JSON.stringify(card, null, 2));
+    else
+      for (const line of renderScorecard(
+        card,
+        Boolean(process.stdout.isTTY) && io.env.NO_COLOR === undefined,
+      ))
+        io.out(line);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
