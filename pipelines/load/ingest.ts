@@ -1,15 +1,17 @@
 // Ingest: a file of reported figures in, validated whole, loaded all-or-nothing as one batch.
-// DuckDB parses and checks in bulk (a staged all-text table, then SQL over it); JavaScript only
-// sniffs, decodes and classifies the few distinct shapes of values, periods, metrics and units.
+// DuckDB parses and checks in bulk (read_csv into an all-text long table, then SQL over it);
+// JavaScript only sniffs, decodes, converts JSON and XLSX to the same staged CSV, and classifies
+// the few distinct periods, metrics, units and number shapes.
 import { createHash } from 'node:crypto';
-import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import type { Database } from '../db/connect.ts';
-import { quoteIdent } from '../db/connect.ts';
 import { sniff, SniffError, type Sniffed } from '../read/sniff.ts';
-import { decode, type Encoding } from '../read/decode.ts';
-import { detectConvention, parseNumber } from '../normalize/numbers.ts';
+import type { Encoding } from '../read/decode.ts';
+import { readJson, type ReadResult } from '../read/json.ts';
+import { columnLetter, readXlsx } from '../read/xlsx.ts';
+import { detectConvention, parseNumber, type Convention } from '../normalize/numbers.ts';
 import { formatPeriod, parsePeriod, periodEnd } from '../normalize/periods.ts';
 import { UnitIndex, type Unit } from '../normalize/units.ts';
 import { matchKey } from '../normalize/text.ts';
@@ -24,6 +26,8 @@ export interface IngestOptions {
   /** the period of every row of a wide file without a period column */
   period?: string;
   encoding?: Encoding;
+  /** only this sheet of a workbook (default: every sheet) */
+  sheet?: string;
   /** the name to record (an upload's original file name) */
   fileName?: string;
   loadedBy?: string;
@@ -37,23 +41,43 @@ export interface IngestReport {
   status: 'loaded' | 'unchanged' | 'rejected' | 'dry_run';
   batchId: string | null;
   layout: Layout | 'json';
-  encoding: Encoding;
+  encoding: Encoding | 'xlsx';
+  /** data rows read (a wide row counts once, whatever its number of metric columns) */
   rowsRead: number;
   rowsNew: number;
   rowsRevised: number;
   rowsUnchanged: number;
+  /** figures left blank or "-": missing, not zero, and not loaded */
   rowsMissing: number;
   errors: Problem[];
   warnings: Problem[];
   /** how many errors there were in all (errors[] keeps the first ERROR_LIMIT) */
   errorCount: number;
+  /** how many warnings there were in all (warnings[] keeps the first ERROR_LIMIT) */
+  warningCount: number;
   seconds: number;
 }
 
-const ERROR_LIMIT = 1000;
+export const ERROR_LIMIT = 1000;
 const LONG_REQUIRED = ['period', 'metric', 'value'];
 const UNIT_COLUMNS = ['unit_code', 'unit_name'];
 const OPTIONAL = ['reported_at', 'note'];
+const LONG_COLUMNS = ['unit_code', 'unit_name', 'period', 'metric', 'value', ...OPTIONAL];
+const TEMP_TABLES = [
+  'long',
+  'typed',
+  'revised',
+  'problems',
+  'findings',
+  'parts',
+  'shape_map',
+  'period_map',
+  'metric_map',
+  'unit_map',
+  'line_shifts',
+  'csv_rejects',
+  'csv_rejects_scan',
+];
 
 async function sha256(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -62,62 +86,115 @@ async function sha256(path: string): Promise<string> {
 }
 
 const headerKey = (h: string) => h.normalize('NFC').trim().toLowerCase();
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-interface Plan {
-  layout: Layout;
-  /** staged column name → the metric it holds (wide) */
-  metricColumns: Map<string, string>;
-  problems: Problem[];
+type Format = 'csv' | 'json' | 'xlsx' | 'xls';
+
+/** By the name's extension, or by the bytes when they are a zip (xlsx) or an OLE file (xls). */
+function formatOf(path: string, name: string): Format {
+  const ext = extname(name).toLowerCase() || extname(path).toLowerCase();
+  const fd = openSync(path, 'r');
+  const magic = Buffer.alloc(4);
+  try {
+    readSync(fd, magic, 0, 4, 0);
+  } finally {
+    closeSync(fd);
+  }
+  if (ext === '.xlsx' || ext === '.xlsm' || magic.equals(Buffer.from('PK\x03\x04', 'latin1')))
+    return 'xlsx';
+  if (ext === '.xls' || magic.equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]))) return 'xls';
+  return ext === '.json' ? 'json' : 'csv';
 }
+
+/** How one part (a file or a sheet) maps onto the long table. */
+interface Plan {
+  part: number;
+  sniffed: Sniffed;
+  layout: Layout;
+  /** canonical column key (unit_code, period, …) → index in the header */
+  columns: Map<string, number>;
+  /** wide: the metric columns, with the metric each holds */
+  metricColumns: Array<{ index: number; metric: string }>;
+}
+
+const printedColumn = (s: Sniffed, i: number) =>
+  s.header[i] || (s.columnLetters ? columnLetter(i + 1) : `#${i + 1}`);
 
 /** Decides the layout from the header, and for a wide file which columns are which metrics. */
 function planColumns(
-  header: string[],
-  file: string,
+  sniffed: Sniffed,
+  part: number,
   metrics: Array<{ metric_id: string; name_vi: string }>,
   options: IngestOptions,
-): Plan {
+  forceLong: boolean,
+): { plan: Plan; problems: Problem[] } {
+  const { header, file, headerRow } = sniffed;
   const keys = header.map(headerKey);
   const problems: Problem[] = [];
-  const err = (column: string | null, value: string | null, rule: string, message: string) =>
-    problems.push({ file, row: 1, column, value, rule, message, severity: 'error' });
-  const seen = new Set<string>();
+  const err = (column: string | null, value: string | null, message: string, rule = 'header') =>
+    problems.push({ file, row: headerRow, column, value, rule, message, severity: 'error' });
+  const columns = new Map<string, number>();
   keys.forEach((k, i) => {
-    if (k === '') err(null, header[i], 'header', `column ${i + 1} has no name`);
-    else if (seen.has(k)) err(header[i], header[i], 'header', `column ${header[i]} appears twice`);
-    seen.add(k);
+    if (k === '') {
+      err(printedColumn(sniffed, i), null, `column ${printedColumn(sniffed, i)} has no name`);
+    } else if (columns.has(k)) {
+      err(header[i], header[i], `column ${header[i]} appears twice`);
+    } else columns.set(k, i);
   });
-  const layout: Layout =
-    options.layout ?? (keys.includes('metric') && keys.includes('value') ? 'long' : 'wide');
-  if (!UNIT_COLUMNS.some((c) => keys.includes(c))) {
-    err(null, null, 'header', 'the header needs a unit_code or a unit_name column');
+  const layout: Layout = forceLong
+    ? 'long'
+    : (options.layout ?? (columns.has('metric') || columns.has('value') ? 'long' : 'wide'));
+  if (!UNIT_COLUMNS.some((c) => columns.has(c))) {
+    err(null, null, 'the header needs a unit_code or a unit_name column');
   }
-  const metricColumns = new Map<string, string>();
+  const metricColumns: Plan['metricColumns'] = [];
   if (layout === 'long') {
-    for (const c of LONG_REQUIRED)
-      if (!keys.includes(c)) err(c, null, 'header', `missing column ${c}`);
+    for (const c of LONG_REQUIRED) if (!columns.has(c)) err(c, null, `missing column ${c}`);
+    // a column nobody reads is a figure or a unit silently lost (a typo such as "unit_cod")
+    header.forEach((h, i) => {
+      if (keys[i] !== '' && !LONG_COLUMNS.includes(keys[i])) {
+        err(h, h, `column ${h} is not one of ${LONG_COLUMNS.join(', ')}`);
+      }
+    });
   } else {
-    if (!keys.includes('period') && !options.period) {
-      err(null, null, 'header', 'a wide file needs a period column or --period');
+    if (!columns.has('period') && !options.period) {
+      err(null, null, 'a wide file needs a period column or --period');
     }
     const byLabel = new Map<string, string>();
     for (const m of metrics) {
       byLabel.set(m.metric_id, m.metric_id);
       byLabel.set(matchKey(m.name_vi), m.metric_id);
     }
+    const seen = new Map<string, string>();
     header.forEach((h, i) => {
       const k = keys[i];
-      if (['unit_code', 'unit_name', 'period', ...OPTIONAL].includes(k) || k === '') return;
+      if (k === '' || [...UNIT_COLUMNS, 'period', ...OPTIONAL].includes(k)) return;
       const metric = byLabel.get(k) ?? byLabel.get(matchKey(h));
-      if (metric) metricColumns.set(h, metric);
-      else err(h, h, 'unknown_metric', `column ${h} is neither a metric id nor a metric's label`);
+      if (!metric) {
+        err(h, h, `column ${h} is neither a metric id nor a metric's label`, 'unknown_metric');
+      } else if (seen.has(metric)) {
+        err(h, h, `columns ${seen.get(metric)} and ${h} both hold ${metric}`);
+      } else {
+        seen.set(metric, h);
+        metricColumns.push({ index: i, metric });
+      }
     });
-    if (metricColumns.size === 0 && problems.length === 0) {
-      err(null, null, 'header', 'no column names a metric');
+    if (metricColumns.length === 0 && problems.length === 0) {
+      err(null, null, 'no column names a metric');
     }
   }
-  return { layout, metricColumns, problems };
+  return { plan: { part, sniffed, layout, columns, metricColumns }, problems };
 }
+
+const wholeFile = (file: string, rule: string, message: string, value: string | null = null) => ({
+  file,
+  row: null,
+  column: null,
+  value,
+  rule,
+  message,
+  severity: 'error' as const,
+});
 
 /**
  * Validates a file and, unless it is a dry run or anything is wrong, loads it as one batch in one
@@ -129,15 +206,18 @@ export async function ingestFile(
   options: IngestOptions = {},
 ): Promise<IngestReport> {
   const started = performance.now();
-  const file = options.fileName ?? basename(path);
+  const baseName = options.fileName ?? basename(path);
+  const format = formatOf(path, baseName);
+  const file = format === 'xlsx' && options.sheet ? `${baseName}[${options.sheet}]` : baseName;
+  const hash = await sha256(path);
   const workDir = mkdtempSync(join(tmpdir(), 'chitieu-ingest-'));
   const report: IngestReport = {
     file,
-    sha256: await sha256(path),
+    sha256: hash,
     status: 'rejected',
     batchId: null,
-    layout: 'long',
-    encoding: options.encoding ?? 'utf-8',
+    layout: format === 'json' ? 'json' : 'long',
+    encoding: format === 'xlsx' ? 'xlsx' : (options.encoding ?? 'utf-8'),
     rowsRead: 0,
     rowsNew: 0,
     rowsRevised: 0,
@@ -146,71 +226,74 @@ export async function ingestFile(
     errors: [],
     warnings: [],
     errorCount: 0,
+    warningCount: 0,
     seconds: 0,
   };
-  const fail = (problems: Problem[]) => {
-    report.errorCount = problems.length;
+  const fail = (problems: Problem[], count = problems.length) => {
+    report.errorCount = count;
     report.errors = problems.slice(0, ERROR_LIMIT);
     report.status = 'rejected';
     return report;
   };
   try {
-    let sniffed: Sniffed;
-    if (extname(path).toLowerCase() === '.json') {
-      const converted = jsonToCsv(path, file, workDir, options.encoding);
-      if ('problems' in converted) return fail(converted.problems);
-      sniffed = converted.sniffed;
-      report.layout = 'json';
+    if (options.period !== undefined && parsePeriod(options.period) === null) {
+      return fail([
+        wholeFile(file, 'period', `unreadable --period "${options.period}"`, options.period),
+      ]);
+    }
+    let read: ReadResult;
+    if (format === 'xls') {
+      return fail([
+        wholeFile(
+          file,
+          'format',
+          'an Excel 97–2003 workbook (.xls) cannot be read: save it as .xlsx or CSV',
+        ),
+      ]);
+    } else if (format === 'xlsx') {
+      read = await readXlsx(path, baseName, workDir, options.sheet);
+    } else if (format === 'json') {
+      read = readJson(path, file, workDir, options.encoding);
+      report.encoding = read.encoding;
     } else {
       try {
-        sniffed = sniff(path, workDir, options.encoding);
+        const sniffed = sniff(path, workDir, file, options.encoding);
+        read = { parts: [sniffed], problems: [], encoding: sniffed.encoding };
+        report.encoding = sniffed.encoding;
       } catch (error) {
-        if (error instanceof SniffError) {
-          return fail([
-            {
-              file,
-              row: null,
-              column: null,
-              value: null,
-              rule: error.rule,
-              message: error.message,
-              severity: 'error',
-            },
-          ]);
-        }
-        throw error;
+        if (!(error instanceof SniffError)) throw error;
+        return fail([wholeFile(file, error.rule, error.message)]);
       }
     }
-    report.encoding = sniffed.encoding;
+    if (read.problems.length > 0) return fail(read.problems);
+
     const metrics = await db.all<{ metric_id: string; name_vi: string }>(
       'select metric_id, name_vi from core.metrics',
     );
-    const plan = planColumns(sniffed.header, file, metrics, options);
-    if (report.layout !== 'json') report.layout = plan.layout;
-    if (plan.problems.length > 0) return fail(plan.problems);
+    const planned = read.parts.map((s, i) =>
+      planColumns(s, i, metrics, options, format === 'json'),
+    );
+    const plans = planned.map((p) => p.plan);
+    if (format !== 'json' && plans.length > 0) report.layout = plans[0].layout;
+    const headerProblems = planned.flatMap((p) => p.problems);
+    if (headerProblems.length > 0) return fail(headerProblems);
 
-    const staged = await stage(db, sniffed, file);
-    if (staged.length > 0) return fail(staged);
-    report.rowsRead = Number(await db.scalar('select count(*) from stage'));
-    if (report.rowsRead === 0) {
-      return fail([
-        {
-          file,
-          row: null,
-          column: null,
-          value: null,
-          rule: 'no_rows',
-          message: 'the file has a header but no rows',
-          severity: 'error',
-        },
-      ]);
+    await createLong(db, plans);
+    const staged: Problem[] = [];
+    let stagedCount = 0;
+    for (const plan of plans) {
+      const r = await stage(db, plan, options);
+      staged.push(...r.problems);
+      stagedCount += r.problemCount;
+      report.rowsRead += r.rows;
     }
-    await toLong(db, sniffed.header, plan, options);
-    const problems = await validate(db, file, metrics, options);
-    const errors = problems.filter((p) => p.severity === 'error');
-    report.warnings = problems.filter((p) => p.severity === 'warning').slice(0, ERROR_LIMIT);
-    if (errors.length > 0) return fail(errors);
-    report.rowsMissing = Number(await db.scalar('select count(*) from typed where value is null'));
+    if (staged.length > 0) return fail(staged, stagedCount);
+
+    const v = await validate(db, plans, metrics, options);
+    report.warnings = v.warnings;
+    report.warningCount = v.warningCount;
+    if (v.errorCount > 0) return fail(v.errors, v.errorCount);
+    report.rowsMissing = v.missing;
     await classifyRevisions(db);
     const counts = await db.values<{ kind: string; n: bigint }>(
       'select kind, count(*) n from revised group by kind',
@@ -230,135 +313,150 @@ export async function ingestFile(
     return report;
   } finally {
     report.seconds = (performance.now() - started) / 1000;
-    await db.run(
-      'drop table if exists stage; drop table if exists long; drop table if exists typed; drop table if exists revised; drop table if exists shape_map; drop table if exists period_map; drop table if exists metric_map; drop table if exists unit_map; drop table if exists csv_rejects; drop table if exists csv_rejects_scan',
-    );
+    await db.run(TEMP_TABLES.map((t) => `drop table if exists temp.${t};`).join(' '));
     rmSync(workDir, { recursive: true, force: true });
   }
 }
 
-/** JSON arrays of long records become a canonical long CSV, so one path validates them all. */
-function jsonToCsv(
-  path: string,
-  file: string,
-  workDir: string,
-  encoding?: Encoding,
-): { sniffed: Sniffed } | { problems: Problem[] } {
-  const problem = (
-    row: number | null,
-    message: string,
-    rule = 'json',
-  ): { problems: Problem[] } => ({
-    problems: [{ file, row, column: null, value: null, rule, message, severity: 'error' }],
-  });
-  let data: unknown;
-  let text: string;
-  try {
-    text = decode(readFileSync(path), encoding).text;
-    data = JSON.parse(text);
-  } catch (error) {
-    return problem(null, `not JSON: ${(error as Error).message}`);
-  }
-  if (!Array.isArray(data)) return problem(null, 'expected an array of records');
-  const columns = ['unit_code', 'unit_name', 'period', 'metric', 'value', 'reported_at', 'note'];
-  const quote = (v: unknown) => {
-    if (v === null || v === undefined) return '';
-    const s = String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [columns.join(',')];
-  for (const [i, record] of data.entries()) {
-    if (record === null || typeof record !== 'object' || Array.isArray(record)) {
-      return problem(i + 1, `record ${i + 1} is not an object`);
-    }
-    const extra = Object.keys(record).filter((k) => !columns.includes(k));
-    if (extra.length > 0)
-      return problem(i + 1, `record ${i + 1} has unknown field(s) ${extra.join(', ')}`, 'header');
-    lines.push(columns.map((c) => quote((record as Record<string, unknown>)[c])).join(','));
-  }
-  const utf8Path = join(workDir, 'records.csv');
-  writeFileSync(utf8Path, `${lines.join('\n')}\n`);
-  return {
-    sniffed: {
-      encoding: encoding ?? 'utf-8',
-      delimiter: ',',
-      header: columns,
-      utf8Path,
-      text: null,
-    },
-  };
-}
-
-const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-
-/** Reads the file into temp table `stage` (all text, columns c1…cN, plus its line number). */
-async function stage(db: Database, sniffed: Sniffed, file: string): Promise<Problem[]> {
-  const columns = sniffed.header.map((_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
-  await db.run(`drop table if exists csv_rejects; drop table if exists csv_rejects_scan`);
-  await db.run(`
-    create or replace temp table stage as
-    select row_number() over () + 1 as line, *
-    from read_csv(${sqlString(sniffed.utf8Path)}, header = true, auto_detect = false,
-      columns = {${columns}}, delim = ${sqlString(sniffed.delimiter)}, quote = '"', escape = '"',
-      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',
-      max_line_size = 1048576)`);
-  const rejects = await db.all<{
-    line: string;
-    column_idx: string | null;
-    error_type: string;
-    csv_line: string;
-    error_message: string;
-  }>(
-    `select line, column_idx, error_type, csv_line, error_message from csv_rejects order by line limit ${ERROR_LIMIT}`,
+/** Temp table `long`: one row per (part, line, metric) with the raw texts; `parts` names them. */
+async function createLong(db: Database, plans: Plan[]): Promise<void> {
+  await db.run(`create or replace temp table long (
+      part integer, line bigint, unit_code varchar, unit_name varchar, reported_at varchar,
+      note varchar, period_raw varchar, metric_raw varchar, value_raw varchar, column_name varchar)`);
+  await mapTable(
+    db,
+    'parts',
+    ['part', 'file', 'label'],
+    plans.map((p) => [
+      String(p.part),
+      p.sniffed.file,
+      plans.length > 1 ? `${p.sniffed.file} row ` : '',
+    ]),
   );
-  return rejects.map((r) => {
-    const idx = r.column_idx === null ? null : Number(r.column_idx) - 1;
-    return {
-      file,
-      row: Number(r.line),
-      column: idx !== null && idx >= 0 && idx < sniffed.header.length ? sniffed.header[idx] : null,
-      value: r.csv_line.split(/\r?\n/)[0].slice(0, 200),
-      rule: `csv_${r.error_type.toLowerCase().replace(/\s+/g, '_')}`,
-      message: r.error_message,
-      severity: 'error' as const,
-    };
-  });
 }
 
-/** Turns `stage` into temp table `long`: one row per (line, metric) with the raw texts. */
-async function toLong(
+/**
+ * Reads one part with DuckDB's read_csv (all text) straight into `long`, each row numbered by its
+ * line in the file (header = 1) or by the row number the converter wrote. Rows of nothing but
+ * blank fields (Excel writes them as ",,,") are not records.
+ */
+async function stage(
   db: Database,
-  header: string[],
   plan: Plan,
   options: IngestOptions,
-): Promise<void> {
-  const keys = header.map(headerKey);
-  const col = (name: string) => {
-    const i = keys.indexOf(name);
-    return i < 0 ? 'null::varchar' : `c${i + 1}`;
-  };
-  const common = `line, ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
-    ${col('reported_at')} as reported_at, ${col('note')} as note`;
-  if (plan.layout === 'long') {
-    await db.run(`create or replace temp table long as
-      select ${common}, ${col('period')} as period_raw, ${col('metric')} as metric_raw,
-             ${col('value')} as value_raw, 'value' as column_name
-      from stage`);
-    return;
+): Promise<{ rows: number; problems: Problem[]; problemCount: number }> {
+  const s = plan.sniffed;
+  const n = s.header.length;
+  const cols = Array.from({ length: n }, (_, i) => `c${i + 1}`);
+  const spec = [...(s.rowColumn ? ['c0'] : []), ...cols].map((c) => `'${c}': 'VARCHAR'`).join(', ');
+  await db.run('drop table if exists temp.csv_rejects; drop table if exists temp.csv_rejects_scan');
+  const reader = `read_csv(${sqlString(s.utf8Path)}, header = true, auto_detect = false,
+      columns = {${spec}}, delim = ${sqlString(s.delimiter)}, quote = '"', escape = '"',
+      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',
+      max_line_size = 1048576)`;
+  let line: string;
+  let from: string;
+  if (s.rowColumn) {
+    line = 'c0::bigint';
+    from = reader;
+  } else if (s.lineShifts.length === 0) {
+    line = 'rec + 1';
+    from = `(select row_number() over () as rec, * from ${reader})`;
+  } else {
+    await mapTable(
+      db,
+      'line_shifts',
+      ['rec', 'shift'],
+      s.lineShifts.map(([r, k]) => [String(r), String(k)]),
+    );
+    line = 'r.rec + 1 + coalesce(ls.shift::bigint, 0)';
+    from = `(select row_number() over () as rec, * from ${reader}) r
+      asof left join line_shifts ls on r.rec >= ls.rec::bigint`;
   }
-  const period = keys.includes('period')
-    ? `coalesce(${col('period')}, ${options.period ? sqlString(options.period) : 'null'})`
+  const staged = `(select ${line} as line, ${cols.join(', ')} from ${from}
+      where coalesce(${cols.join(', ')}) is not null)`;
+  const col = (key: string) => {
+    const i = plan.columns.get(key);
+    return i === undefined ? 'null::varchar' : `c${i + 1}`;
+  };
+  const period = plan.columns.has('period')
+    ? options.period
+      ? `coalesce(${col('period')}, ${sqlString(options.period)})`
+      : col('period')
     : sqlString(options.period ?? '');
-  const metricCols = [...plan.metricColumns.entries()].map(
-    ([h, metric]) => `c${header.indexOf(h) + 1} as ${quoteIdent(`${metric}\u0001${h}`)}`,
+  const common = `line, ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
+      ${col('reported_at')} as reported_at, nfc_normalize(${col('note')}) as note,
+      ${period} as period_raw`;
+  let sql: string;
+  if (plan.layout === 'long') {
+    const valueColumn = s.header[plan.columns.get('value') ?? 0];
+    sql = `insert into long select ${plan.part}, ${common}, ${col('metric')}, ${col('value')},
+        ${sqlString(valueColumn)} from ${staged}`;
+  } else {
+    const metricCase = plan.metricColumns
+      .map((m) => `when 'c${m.index + 1}' then ${sqlString(m.metric)}`)
+      .join(' ');
+    const columnCase = plan.metricColumns
+      .map((m) => `when 'c${m.index + 1}' then ${sqlString(s.header[m.index])}`)
+      .join(' ');
+    const valueCols = plan.metricColumns.map((m) => `c${m.index + 1}`).join(', ');
+    sql = `insert into long
+      select ${plan.part}, line, unit_code, unit_name, reported_at, note, period_raw,
+        case metric_col ${metricCase} end, value_raw, case metric_col ${columnCase} end
+      from (select ${common}, ${valueCols} from ${staged})
+        unpivot include nulls (value_raw for metric_col in (${valueCols}))`;
+  }
+  let inserted: number;
+  try {
+    inserted = Number(await db.scalar<bigint>(sql));
+  } catch (error) {
+    // DuckDB gives up on some files instead of rejecting rows (mixed line endings, …)
+    const message = `${(error as Error).message.split('\n')[0]} (mixed line endings or stray quotes are the usual cause)`;
+    return { rows: 0, problems: [wholeFile(s.file, 'csv', message)], problemCount: 1 };
+  }
+  const rows = plan.layout === 'long' ? inserted : inserted / plan.metricColumns.length;
+  const rejectCount = Number(
+    await db.scalar<bigint>('select count(distinct (line, error_type)) from csv_rejects'),
   );
-  await db.run(`create or replace temp table long as
-    select line, unit_code, unit_name, reported_at, note, period_raw,
-      split_part(metric_col, chr(1), 1) as metric_raw, value_raw,
-      split_part(metric_col, chr(1), 2) as column_name
-    from (unpivot (select ${common}, ${period} as period_raw, ${metricCols.join(', ')} from stage)
-          on columns(* exclude (line, unit_code, unit_name, reported_at, note, period_raw))
-          into name metric_col value value_raw)`);
+  if (rejectCount > 0) {
+    // a line with two fields too many is rejected twice: once is enough
+    const rejects = await db.all<{
+      line: string;
+      column_name: string | null;
+      error_type: string;
+      csv_line: string;
+      error_message: string;
+    }>(
+      `select line, column_name, error_type, csv_line, error_message from csv_rejects
+       qualify row_number() over (partition by line, error_type order by column_idx) = 1
+       order by line, column_idx limit ${ERROR_LIMIT}`,
+    );
+    return {
+      rows,
+      problemCount: rejectCount,
+      problems: rejects.map((r) => {
+        // the reader names our columns c1…cN (c0 is a converter's row number)
+        const idx = r.column_name === null ? null : Number(r.column_name.slice(1)) - 1;
+        return {
+          file: s.file,
+          row: Number(r.line),
+          column: idx !== null && idx >= 0 && idx < n ? printedColumn(s, idx) : null,
+          value: r.csv_line.split(/\r\n|\n|\r/)[0].slice(0, 200),
+          rule: `csv_${r.error_type.toLowerCase().replace(/\s+/g, '_')}`,
+          message: r.error_message,
+          severity: 'error' as const,
+        };
+      }),
+    };
+  }
+  if (rows === 0) {
+    return {
+      rows,
+      problemCount: 1,
+      problems: [wholeFile(s.file, 'no_rows', 'the file has a header but no rows')],
+    };
+  }
+  return { rows, problems: [], problemCount: 0 };
 }
 
 /** Loads JS-classified distinct values into a temp table through the appender. */
@@ -384,25 +482,89 @@ async function mapTable(
 }
 
 /**
- * Shape of a number as written: every digit becomes 9 ("1.234,5" → "9.999,9"), except a leading
- * zero, which decides readings such as "0,500". Files hold few shapes, so JavaScript classifies
- * each shape once and SQL converts the millions of values.
+ * Shape of a number as written: every digit but 0 becomes 9 ("1.234,05" → "9.999,09"). Zeros
+ * stay because they decide readings ("0.500" is not a grouped 500). Files hold few shapes, so
+ * JavaScript classifies each shape once and SQL converts the millions of values.
  */
-const shapeSql = (v: string) => `(case
-    when regexp_matches(trim(${v}), '^0[0-9]') then '0' || substr(regexp_replace(trim(${v}), '[0-9]', '9', 'g'), 2)
-    when regexp_matches(trim(${v}), '^[-−]0[0-9]') then substr(trim(${v}), 1, 1) || '0' || substr(regexp_replace(trim(${v}), '[0-9]', '9', 'g'), 3)
-    else regexp_replace(trim(coalesce(${v}, '')), '[0-9]', '9', 'g') end)`;
+const shapeSql = (v: string) => `translate(trim(coalesce(${v}, '')), '12345678', '99999999')`;
+
+const NUMBER_RULES = new Set([
+  'formula',
+  'not_a_number',
+  'ambiguous_number',
+  'convention_mismatch',
+  'mixed_convention',
+]);
+
+interface ProblemRow {
+  part: number;
+  line: string | null;
+  column_name: string | null;
+  value: string | null;
+  rule: string;
+  message: string | null;
+}
+
+interface Validation {
+  errors: Problem[];
+  errorCount: number;
+  warnings: Problem[];
+  warningCount: number;
+  missing: number;
+}
+
+// Building the index of ~11,000 units costs half a second; the last one built is kept and
+// rebuilt only when the units differ (an import, another database), which the fingerprint of
+// their content notices.
+let lastIndex: { fingerprint: string; index: UnitIndex } | null = null;
+
+async function unitIndex(db: Database): Promise<UnitIndex> {
+  const fingerprint = String(
+    await db.scalar(`select count(*) || ':' || coalesce(sum(hash(unit_id, code, name, full_name,
+        level, parent_id, valid_from, valid_to)), 0) from core.units`),
+  );
+  if (lastIndex?.fingerprint === fingerprint) return lastIndex.index;
+  const index = new UnitIndex(await allUnits(db));
+  lastIndex = { fingerprint, index };
+  return index;
+}
+
+/** What a retired or not-yet-valid code named, and what became of it. */
+function codeHistory(
+  units: Unit[],
+  successors: Map<string, Array<{ kind: string; on: string; name: string; code: string }>>,
+): string {
+  return units
+    .map((u) => {
+      if (u.valid_to !== null) {
+        const next = (successors.get(u.unit_id) ?? []).map((s) => {
+          const verb =
+            s.kind === 'merge'
+              ? 'merged into'
+              : s.kind === 'split'
+                ? 'split into'
+                : s.kind === 'rename'
+                  ? 'renamed'
+                  : 'continued as';
+          return `${verb} ${s.name} (code ${s.code}) on ${s.on}`;
+        });
+        return `${u.full_name} until ${u.valid_to}${next.length ? `, ${next.join(', ')}` : ''}`;
+      }
+      return `${u.full_name} from ${u.valid_from}`;
+    })
+    .join('; ');
+}
 
 /**
- * Classifies the distinct periods, metrics, units and number shapes in JavaScript, then builds
- * temp table `typed` in SQL and returns every problem (errors and warnings), row by row.
+ * Classifies the distinct periods, metrics, units and number shapes in JavaScript, builds temp
+ * table `typed` in SQL, and returns every problem (errors and warnings), row by row.
  */
 async function validate(
   db: Database,
-  file: string,
+  plans: Plan[],
   metrics: Array<{ metric_id: string; name_vi: string }>,
   options: IngestOptions,
-): Promise<Problem[]> {
+): Promise<Validation> {
   // periods
   const periods = await db.all<{ raw: string | null }>(
     'select distinct period_raw as raw from long',
@@ -410,19 +572,14 @@ async function validate(
   await mapTable(
     db,
     'period_map',
-    ['raw', 'period', 'read_on', 'problem', 'rule'],
+    ['raw', 'period', 'read_on', 'problem'],
     periods.map(({ raw }) => {
       const p = raw === null ? null : parsePeriod(raw);
       if (p === null) {
-        return [
-          raw,
-          null,
-          null,
-          raw === null || raw.trim() === '' ? 'period is empty' : `unreadable period "${raw}"`,
-          'period',
-        ];
+        const blank = raw === null || raw.trim() === '';
+        return [raw, null, null, blank ? 'period is empty' : `unreadable period "${raw}"`];
       }
-      return [raw, formatPeriod(p), periodEnd(p), null, null];
+      return [raw, formatPeriod(p), periodEnd(p), null];
     }),
   );
 
@@ -438,12 +595,11 @@ async function validate(
   await mapTable(
     db,
     'metric_map',
-    ['raw', 'metric', 'problem', 'rule'],
+    ['raw', 'metric', 'problem'],
     metricRaws.map(({ raw }) => {
       const id = raw === null ? undefined : (byLabel.get(raw.trim()) ?? byLabel.get(matchKey(raw)));
-      return id
-        ? [raw, id, null, null]
-        : [raw, null, raw ? `unknown metric: ${raw}` : 'metric is empty', 'unknown_metric'];
+      if (id) return [raw, id, null];
+      return [raw, null, raw?.trim() ? `unknown metric: ${raw.trim()}` : 'metric is empty'];
     }),
   );
 
@@ -451,32 +607,56 @@ async function validate(
   const shapes = (
     await db.all<{ shape: string }>(`select distinct ${shapeSql('value_raw')} as shape from long`)
   ).map((r) => r.shape);
-  const convention = detectConvention(shapes);
+  const detected = detectConvention(shapes);
+  const convention: Convention = detected.convention;
+  // as many values read one way as the other: the file's convention cannot be told
+  const undecided = new Set(convention === 'none' ? detected.conflicts : []);
   await mapTable(
     db,
     'shape_map',
-    ['shape', 'outcome', 'percent', 'problem', 'rule'],
+    ['shape', 'outcome', 'percent', 'plain', 'big', 'rule'],
     shapes.map((shape) => {
-      const parsed = parseNumber(shape, convention.convention);
-      if (parsed.kind === 'missing') return [shape, 'missing', null, null, null];
-      if (parsed.kind === 'error') return [shape, 'error', null, parsed.message, parsed.rule];
-      return [shape, 'value', parsed.percent ? 'true' : 'false', null, null];
+      if (undecided.has(shape)) return [shape, 'error', null, null, null, 'mixed_convention'];
+      const parsed = parseNumber(shape, convention);
+      if (parsed.kind === 'missing') return [shape, 'missing', null, null, null, null];
+      const percent = /%$/.test(shape) ? 'true' : 'false';
+      // digits may decide the range, not the shape: SQL checks those values one by one
+      if (parsed.kind === 'error' && parsed.rule === 'out_of_range')
+        return [shape, 'value', percent, 'false', 'true', null];
+      if (parsed.kind === 'error') return [shape, 'error', null, null, null, parsed.rule];
+      const plain = /^[09]+$/.test(shape) ? 'true' : 'false';
+      return [shape, 'value', parsed.percent ? 'true' : 'false', plain, 'false', null];
     }),
   );
   const [thousands, decimal] =
-    convention.convention === 'dot-thousands'
+    convention === 'dot-thousands'
       ? ['.', ',']
-      : convention.convention === 'comma-thousands'
+      : convention === 'comma-thousands'
         ? [',', '.']
         : ['', '.'];
   // the same reading parseNumber made of the shape: spaces and % dropped, thousands marks
   // removed, the decimal mark made a point, the minus sign made a hyphen
-  const cleaned = `replace(regexp_replace(trim(value_raw), '[\\s\u00a0\u202f\u2009\u2007%]', '', 'g'), '\u2212', '-')`;
+  const cleaned = `replace(regexp_replace(trim(l.value_raw), '[\\s\u00a0\u202f\u2009\u2007%]', '', 'g'), '\u2212', '-')`;
   const unthousanded = thousands ? `replace(${cleaned}, ${sqlString(thousands)}, '')` : cleaned;
-  const numberSql = `try_cast(replace(${unthousanded}, ${sqlString(decimal)}, '.') as double)`;
+  const canonical = `replace(${unthousanded}, ${sqlString(decimal)}, '.')`;
 
   // units: by code read at the period, or by name; both must agree when both are given
-  const units = new UnitIndex(await allUnits(db));
+  const units = await unitIndex(db);
+  const successors = new Map<
+    string,
+    Array<{ kind: string; on: string; name: string; code: string }>
+  >();
+  for (const s of await db.all<{
+    from_unit_id: string;
+    kind: string;
+    on: string;
+    name: string;
+    code: string;
+  }>(`select s.from_unit_id, s.kind, strftime(s.effective_on, '%Y-%m-%d') as on, u.full_name as name, u.code
+      from core.unit_succession s join core.units u on u.unit_id = s.to_unit_id
+      order by s.from_unit_id, u.code`)) {
+    successors.set(s.from_unit_id, [...(successors.get(s.from_unit_id) ?? []), s]);
+  }
   const pairs = await db.all<{
     unit_code: string | null;
     unit_name: string | null;
@@ -510,18 +690,33 @@ async function validate(
       let unit: Unit | null = null;
       if (code !== null) {
         const found = units.byCodeAt(code, read_on);
-        if (found.length !== 1) {
-          const past = units
-            .byCodeAt(code, null)
-            .map((u) => `${u.full_name} (${u.valid_from ?? '…'} – ${u.valid_to ?? 'now'})`);
-          const problem =
-            found.length === 0
-              ? `code ${code} names no unit on ${read_on}${past.length ? `; it named ${past.join(', ')}` : ''}`
-              : `code ${code} names ${found.length} units on ${read_on}: ${found.map((u) => u.unit_id).join(', ')}`;
+        if (found.length > 1) {
+          const list = found.map((u) => `${u.full_name} [${u.unit_id}]`).join(', ');
           return out(
             null,
-            problem,
-            found.length === 0 ? 'unknown_unit' : 'ambiguous_unit',
+            `code ${code} names ${found.length} units on ${read_on}: ${list}`,
+            'ambiguous_unit',
+            'unit_code',
+          );
+        }
+        if (found.length === 0) {
+          const other = units.byCodeAt(code, null);
+          if (other.length === 0) {
+            // spreadsheets drop leading zeros ("01" → 1): say which code was likely meant
+            const padded = /^\d+$/.test(code)
+              ? [2, 3, 5]
+                  .filter((w) => w > code.length)
+                  .flatMap((w) => units.byCodeAt(code.padStart(w, '0'), read_on))
+              : [];
+            const hint = padded.length
+              ? ` (a leading zero lost? ${padded.map((u) => `${u.code} is ${u.full_name}`).join('; ')})`
+              : '';
+            return out(null, `no unit has code ${code}${hint}`, 'unknown_unit', 'unit_code');
+          }
+          return out(
+            null,
+            `code ${code} names no unit on ${read_on}; it named ${codeHistory(other, successors)}`,
+            'dead_code',
             'unit_code',
           );
         }
@@ -574,13 +769,17 @@ async function validate(
   );
 
   await db.run(`create or replace temp table typed as
-    select l.line, l.column_name, l.value_raw, l.period_raw, l.metric_raw, l.unit_code as code_raw,
-      l.unit_name as name_raw, l.reported_at as reported_raw,
+    select l.part, l.line, l.column_name, l.value_raw, l.period_raw, l.metric_raw,
+      l.unit_code as code_raw, l.unit_name as name_raw, l.reported_at as reported_raw,
       u.unit_id, u.code as unit_code, p.period, m.metric,
-      case when s.outcome = 'value' then ${numberSql} end as value,
+      case when s.outcome = 'value' then
+        case when s.plain::boolean then try_cast(trim(l.value_raw) as double)
+             else try_cast(${canonical} as double) end
+      end as value,
+      case when s.big::boolean then ${canonical} end as big_text,
       s.outcome, s.percent::boolean as percent, try_cast(l.reported_at as timestamp) as reported_at,
       l.note, p.problem as period_problem, m.problem as metric_problem, u.problem as unit_problem,
-      u.rule as unit_rule, u.column_name as unit_column, s.problem as value_problem, s.rule as value_rule
+      u.rule as unit_rule, u.column_name as unit_column, s.rule as value_rule
     from long l
     left join period_map p on p.raw is not distinct from l.period_raw
     left join metric_map m on m.raw is not distinct from l.metric_raw
@@ -588,90 +787,140 @@ async function validate(
     left join unit_map u on u.unit_code is not distinct from l.unit_code
       and u.unit_name is not distinct from l.unit_name and u.read_on is not distinct from p.read_on`);
 
-  const problemSql = `
-    select line, 'period' as column_name, period_raw as value, 'period' as rule, period_problem as message, 'error' as severity
+  // the integer digits of a value too long for its shape to say whether a double holds it
+  const bigDigits = `ltrim(regexp_extract(big_text, '^-?([0-9]*)', 1), '0')`;
+  const keyed =
+    'unit_id is not null and period is not null and metric is not null and value is not null';
+  await db.run(`create or replace temp table problems as
+    select part, line, 'period' as column_name, period_raw as value, 'period' as rule,
+        period_problem as message, 'error' as severity
       from typed where period_problem is not null
     union all
-    select line, case when column_name = 'value' then 'metric' else column_name end, metric_raw, 'unknown_metric', metric_problem, 'error'
+    select part, line, 'metric', metric_raw, 'unknown_metric', metric_problem, 'error'
       from typed where metric_problem is not null
     union all
-    select line, unit_column, case when unit_column = 'unit_name' then name_raw else code_raw end, unit_rule, unit_problem, 'error'
+    select part, line, unit_column, case when unit_column = 'unit_name' then name_raw else code_raw end,
+        unit_rule, unit_problem, 'error'
       from typed where unit_problem is not null
     union all
-    select line, column_name, value_raw, value_rule, value_problem, 'error'
-      from typed where value_problem is not null
+    select part, line, column_name, value_raw, value_rule, null, 'error'
+      from typed where value_rule is not null
     union all
-    select line, column_name, value_raw, 'not_a_number', 'unreadable number', 'error'
+    select part, line, column_name, value_raw, 'out_of_range',
+        'number too large to hold exactly "' || trim(value_raw) || '"', 'error'
+      from typed where big_text is not null
+        and (length(${bigDigits}) > 16 or (length(${bigDigits}) = 16 and ${bigDigits} > '9007199254740992'))
+    union all
+    select part, line, column_name, value_raw, 'not_a_number', null, 'error'
       from typed where outcome = 'value' and value is null
     union all
-    select line, column_name, value_raw, 'count',
+    select part, line, column_name, value_raw, 'count',
       case when percent then 'a count cannot be a percentage'
            when value < 0 then 'a count cannot be negative'
            else 'a count must be a whole number' end, 'error'
       from typed where outcome = 'value' and (percent or value < 0 or value <> floor(value))
     union all
-    select line, 'reported_at', reported_raw, 'reported_at', 'unreadable reported_at (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)', 'error'
+    select part, line, 'reported_at', reported_raw, 'reported_at',
+        'unreadable reported_at (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)', 'error'
       from typed where reported_raw is not null and trim(reported_raw) <> '' and reported_at is null
     union all
-    select max(line), any_value(column_name), string_agg(distinct value_raw, ' / '), 'conflicting_duplicate',
-      'the same unit, period and metric appear on lines ' || string_agg(line::varchar, ', ' order by line) || ' with different values', 'error'
-      from typed where unit_id is not null and period is not null and metric is not null and value is not null
-      group by unit_id, period, metric having count(distinct value) > 1
-    union all
-    select max(line), any_value(column_name), any_value(value_raw), 'duplicate',
-      'the same figure appears on lines ' || string_agg(line::varchar, ', ' order by line), 'warning'
-      from typed where unit_id is not null and period is not null and metric is not null and value is not null
-      group by unit_id, period, metric having count(*) > 1 and count(distinct value) = 1`;
-  const problems = await db.all<{
-    line: string | null;
-    column_name: string | null;
-    value: string | null;
-    rule: string;
-    message: string;
-    severity: 'error' | 'warning';
-  }>(`select * from (${problemSql}) order by severity, line limit ${ERROR_LIMIT * 2}`);
-  const out: Problem[] = problems.map((p) => ({
-    file,
-    row: p.line === null ? null : Number(p.line),
-    column: p.column_name,
-    value: p.value,
-    rule: p.rule,
-    message: p.message,
-    severity: p.severity,
-  }));
-  if (out.some((p) => p.severity === 'error')) return out;
-  await db.run('delete from typed where value is null'); // missing is not zero: nothing to load
-  out.push(...(await ratioWarnings(db, file)));
-  return out;
-}
+    (with conflicts as (
+      select unit_id, period, metric from typed where ${keyed}
+      group by all having count(distinct value) > 1)
+    select last(t.part order by t.part, t.line), last(t.line order by t.part, t.line),
+        last(t.column_name order by t.part, t.line),
+        string_agg(t.value_raw, ' / ' order by t.part, t.line), 'conflicting_duplicate',
+        'the same unit, period and metric appear on rows '
+          || string_agg(p.label || t.line, ', ' order by t.part, t.line) || ' with different values',
+        'error'
+      from typed t semi join conflicts c using (unit_id, period, metric)
+      join parts p on p.part::integer = t.part
+      where t.value is not null
+      group by t.unit_id, t.period, t.metric)`);
 
-/** A numerator above its denominator loads, and is kept as a data-quality finding. */
-async function ratioWarnings(db: Database, file: string): Promise<Problem[]> {
-  const rows = await db.all<{
-    line: string;
-    indicator_id: string;
-    num: number;
-    den: number;
-    unit_code: string;
-    period: string;
-    numerator: string;
-    denominator: string;
-  }>(`
-    select n.line, i.indicator_id, n.value num, d.value den, n.unit_code, n.period, i.numerator, i.denominator
+  const errorCount = Number(await db.scalar<bigint>('select count(*) from problems'));
+  const number = (value: string | null, rule: string) => {
+    const text = (value ?? '').trim();
+    if (rule === 'mixed_convention') {
+      const way = (['dot-thousands', 'comma-thousands'] as const).find(
+        (c) => parseNumber(text, c).kind === 'value',
+      );
+      const read = way ? parseNumber(text, way) : null;
+      const [g, d] = way === 'dot-thousands' ? ['.', ','] : [',', '.'];
+      return read?.kind === 'value'
+        ? `cannot tell how this file writes numbers: "${text}" reads only as ${read.value} (thousands "${g}", decimals "${d}"), but as many values read only the other way`
+        : `cannot tell how this file writes numbers: "${text}"`;
+    }
+    const parsed = parseNumber(value ?? '', convention);
+    return parsed.kind === 'error' ? parsed.message : `unreadable number "${text}"`;
+  };
+  const byPart = (rows: ProblemRow[], severity: 'error' | 'warning'): Problem[] =>
+    rows.map((p) => {
+      const plan = plans[p.part];
+      // canonical keys become the column as printed in this part's header
+      const index = p.column_name === null ? undefined : plan.columns.get(p.column_name);
+      return {
+        file: plan.sniffed.file,
+        row: p.line === null ? null : Number(p.line),
+        column: index === undefined ? p.column_name : plan.sniffed.header[index],
+        value: p.value,
+        rule: p.rule,
+        message:
+          p.message ??
+          (NUMBER_RULES.has(p.rule) ? number(p.value, p.rule) : `invalid value "${p.value}"`),
+        severity,
+      };
+    });
+  if (errorCount > 0) {
+    const rows = await db.all<ProblemRow>(
+      `select * exclude (severity) from problems
+       order by part, line nulls first, column_name, rule, value limit ${ERROR_LIMIT}`,
+    );
+    return { errors: byPart(rows, 'error'), errorCount, warnings: [], warningCount: 0, missing: 0 };
+  }
+
+  // nothing wrong: what loads is every figure given, each (unit, period, metric) once
+  const missing = Number(await db.scalar<bigint>('select count(*) from typed where value is null'));
+  await db.run('delete from typed where value is null'); // missing is not zero: nothing to load
+  await db.run(`create or replace temp table findings as
+    with repeated as (
+      select unit_id, period, metric from typed group by all having count(*) > 1)
+    select last(t.part order by t.part, t.line) as part, last(t.line order by t.part, t.line) as line,
+        last(t.column_name order by t.part, t.line) as column_name, any_value(t.value_raw) as value,
+        'duplicate' as rule,
+        'the same figure appears on rows ' || string_agg(p.label || t.line, ', ' order by t.part, t.line) as message,
+        t.unit_id, t.period, t.metric
+      from typed t semi join repeated r using (unit_id, period, metric)
+      join parts p on p.part::integer = t.part
+      group by t.unit_id, t.period, t.metric`);
+  const duplicates = Number(await db.scalar<bigint>('select count(*) from findings'));
+  if (duplicates > 0) {
+    await db.run(`create or replace temp table typed as
+      select * from typed
+      qualify row_number() over (partition by unit_id, period, metric order by part, line) = 1`);
+  }
+  // a numerator above its denominator loads, and is kept as a data-quality finding
+  await db.run(`insert into findings
+    select n.part, n.line, n.column_name, n.value_raw, 'numerator_above_denominator',
+      n.metric || ' ' || n.value::bigint || ' is above ' || d.metric || ' ' || d.value::bigint || ' for '
+        || n.unit_code || ' ' || n.period || ' (' || i.indicator_id || ')',
+      n.unit_id, n.period, n.metric
     from core.indicators i
     join typed n on n.metric = i.numerator
     join typed d on d.metric = i.denominator and d.unit_id = n.unit_id and d.period = n.period
-    where n.value > d.value
-    order by n.line limit ${ERROR_LIMIT}`);
-  return rows.map((r) => ({
-    file,
-    row: Number(r.line),
-    column: r.numerator,
-    value: String(r.num),
-    rule: 'numerator_above_denominator',
-    message: `${r.numerator} ${r.num} is above ${r.denominator} ${r.den} for ${r.unit_code} ${r.period} (${r.indicator_id})`,
-    severity: 'warning' as const,
-  }));
+    where n.value > d.value`);
+  const warningCount = Number(await db.scalar<bigint>('select count(*) from findings'));
+  const warningRows = await db.all<ProblemRow>(
+    `select part, line, column_name, value, rule, message from findings
+     order by part, line, column_name, rule, message limit ${ERROR_LIMIT}`,
+  );
+  return {
+    errors: [],
+    errorCount: 0,
+    warnings: byPart(warningRows, 'warning'),
+    warningCount,
+    missing,
+  };
 }
 
 /** Compares each figure with the latest stored revision: new, unchanged, or a new revision. */
@@ -710,7 +959,7 @@ async function commitBatch(
         new: report.rowsNew,
         revised: report.rowsRevised,
         unchanged: report.rowsUnchanged,
-        warnings: report.warnings.length,
+        warnings: report.warningCount,
         layout: report.layout,
         encoding: report.encoding,
         by: options.loadedBy ?? 'cli',
@@ -722,19 +971,12 @@ async function commitBatch(
        from revised where kind <> 'unchanged'`,
       { id: batchId },
     );
-    for (const w of report.warnings) {
-      await db.run(
-        `insert into core.quality_findings values ($id, null, null, $column, $rule, 'warning', $message, $value, $line, current_timestamp)`,
-        {
-          id: batchId,
-          column: w.column,
-          rule: w.rule,
-          message: w.message,
-          value: w.value,
-          line: w.row,
-        },
-      );
-    }
+    await db.run(
+      `insert into core.quality_findings
+       select $id, unit_id, period, metric, rule, 'warning', message, value, line, current_timestamp
+       from findings`,
+      { id: batchId },
+    );
   });
   return batchId;
 }

@@ -25,7 +25,10 @@ function months(from: string, to: string): string[] {
   while (y < ty || (y === ty && m <= tm)) {
     out.push(`${y}-${String(m).padStart(2, '0')}`);
     m++;
-    if (m > 12) (y++, (m = 1));
+    if (m > 12) {
+      y++;
+      m = 1;
+    }
   }
   return out;
 }

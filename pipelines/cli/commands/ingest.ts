@@ -1,10 +1,12 @@
 // `chitieu ingest FILE…`: validate and load reported figures, each file all-or-nothing.
 import { parseArgs } from 'node:util';
-import { existsSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
+import { extname } from 'node:path';
 import { Database, databasePath } from '../../db/connect.ts';
 import { migrate } from '../../db/migrate.ts';
 import { ingestFile, type IngestReport, type Layout } from '../../load/ingest.ts';
 import { ENCODINGS, type Encoding } from '../../read/decode.ts';
+import { parsePeriod } from '../../normalize/periods.ts';
 import { formatProblem } from '../../load/problems.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -14,7 +16,7 @@ export const help = `chitieu ingest — validate and load reported figures
 Usage: chitieu ingest FILE [FILE…] [options]
 
 FILE is a CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM,
-Windows-1258) or a JSON array of long records.
+Windows-1258), an XLSX workbook (every sheet, or --sheet) or a JSON array of long records.
   long layout:  unit_code,period,metric,value [,unit_name,reported_at,note]
   wide layout:  unit_code and/or unit_name, a period column (or --period), one column per
                 metric (its id, or its Vietnamese label as in the catalogue)
@@ -30,6 +32,7 @@ Options:
   --layout long|wide   force the layout (default: long when there are metric and value columns)
   --period P           the period of every row of a wide file without a period column
   --encoding E         utf-8 | utf-16le | utf-16be | windows-1258 (default: detected)
+  --sheet NAME         read only this sheet of an XLSX workbook (default: every sheet)
   --report FILE        write the full report (every problem) as JSON
   --show N             how many problems to print per file (default 20)`;
 
@@ -42,9 +45,10 @@ function summary(r: IngestReport): string {
         : r.status === 'dry_run'
           ? 'dry run: valid, nothing written'
           : `rejected: ${r.errorCount} error(s), nothing loaded`;
+  const warnings = r.warningCount;
   return (
     `${r.file}: ${what} — ${r.rowsRead} rows read, ${r.rowsNew} new, ${r.rowsRevised} revised, ` +
-    `${r.rowsUnchanged} unchanged, ${r.rowsMissing} missing, ${r.warnings.length} warning(s); ` +
+    `${r.rowsUnchanged} unchanged, ${r.rowsMissing} missing, ${warnings} warning(s); ` +
     `${r.layout}, ${r.encoding}; ${r.seconds.toFixed(2)} s`
   );
 }
@@ -58,6 +62,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       layout: { type: 'string' },
       period: { type: 'string' },
       encoding: { type: 'string' },
+      sheet: { type: 'string' },
       report: { type: 'string' },
       show: { type: 'string', default: '20' },
     },
@@ -71,7 +76,26 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   const show = Number(values.show);
   if (!Number.isInteger(show) || show < 0) throw usageError(`invalid --show: ${values.show}`);
-  for (const file of positionals) if (!existsSync(file)) throw usageError(`no such file: ${file}`);
+  if (values.period !== undefined && parsePeriod(values.period) === null) {
+    throw usageError(
+      `invalid --period: ${values.period} (2024, 2024-Q3, 2024-07, 2024-07-19, Tháng 7/2024 …)`,
+    );
+  }
+  if (
+    values.sheet !== undefined &&
+    !positionals.some((f) => extname(f).toLowerCase() === '.xlsx')
+  ) {
+    throw usageError('--sheet applies to .xlsx workbooks only');
+  }
+  for (const file of positionals) {
+    let isFile = false;
+    try {
+      isFile = statSync(file).isFile();
+    } catch {
+      throw usageError(`no such file: ${file}`);
+    }
+    if (!isFile) throw usageError(`not a file: ${file}`);
+  }
 
   const db = await Database.open(databasePath(io.env));
   const reports: IngestReport[] = [];
@@ -83,12 +107,15 @@ export async function run(args: string[], io: Io): Promise<number> {
         layout: values.layout as Layout | undefined,
         period: values.period,
         encoding: values.encoding as Encoding | undefined,
+        sheet: values.sheet,
       });
       reports.push(r);
       for (const p of r.errors.slice(0, show)) io.err(formatProblem(p));
       if (r.errorCount > show)
         io.err(`… ${r.errorCount - show} more error(s); --report FILE lists them all`);
       for (const p of r.warnings.slice(0, show)) io.err(`warning: ${formatProblem(p)}`);
+      if (r.warningCount > show)
+        io.err(`… ${r.warningCount - show} more warning(s); --report FILE lists them all`);
       io.out(summary(r));
     }
   } finally {
