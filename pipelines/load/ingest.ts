@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { closeSync, createReadStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join } from 'node:path';
-import type { Database } from '../db/connect.ts';
+import { quoteIdent, type Database } from '../db/connect.ts';
 import { sniff, SniffError, type Sniffed } from '../read/sniff.ts';
 import type { Encoding } from '../read/decode.ts';
 import { readJson, type ReadResult } from '../read/json.ts';
@@ -69,6 +69,8 @@ const TEMP_TABLES = [
   'revised',
   'problems',
   'findings',
+  'repeated',
+  'pairs',
   'parts',
   'shape_map',
   'period_map',
@@ -791,7 +793,29 @@ async function validate(
   const bigDigits = `ltrim(regexp_extract(big_text, '^-?([0-9]*)', 1), '0')`;
   const keyed =
     'unit_id is not null and period is not null and metric is not null and value is not null';
-  await db.run(`create or replace temp table problems as
+  // the happy path scans once: build the row-by-row problem list only when something is wrong
+  const rowErrors = Number(
+    await db.scalar<bigint>(`select count(*) from typed where
+      period_problem is not null or metric_problem is not null or unit_problem is not null
+      or value_rule is not null or big_text is not null
+      or (outcome = 'value' and (value is null or percent or value < 0 or value <> floor(value)))
+      or (reported_raw is not null and trim(reported_raw) <> '' and reported_at is null)`),
+  );
+  // repeated keys, found by hashing the key (one cheap aggregate), then checked exactly
+  await db.run(`create or replace temp table repeated as
+    with candidates as (
+      select hash(unit_id, period, metric) as h from typed where ${keyed}
+      group by h having count(*) > 1)
+    select unit_id, period, metric, count(distinct value) as distinct_values
+    from typed where ${keyed} and hash(unit_id, period, metric) in (select h from candidates)
+    group by all having count(*) > 1`);
+  const conflicts = Number(
+    await db.scalar<bigint>('select count(*) from repeated where distinct_values > 1'),
+  );
+  if (rowErrors === 0 && conflicts === 0) {
+    await db.run('create or replace temp table problems as select 1 where false');
+  } else
+    await db.run(`create or replace temp table problems as
     select part, line, 'period' as column_name, period_raw as value, 'period' as rule,
         period_problem as message, 'error' as severity
       from typed where period_problem is not null
@@ -824,9 +848,7 @@ async function validate(
         'unreadable reported_at (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)', 'error'
       from typed where reported_raw is not null and trim(reported_raw) <> '' and reported_at is null
     union all
-    (with conflicts as (
-      select unit_id, period, metric from typed where ${keyed}
-      group by all having count(distinct value) > 1)
+    (with conflicts as (select unit_id, period, metric from repeated where distinct_values > 1)
     select last(t.part order by t.part, t.line), last(t.line order by t.part, t.line),
         last(t.column_name order by t.part, t.line),
         string_agg(t.value_raw, ' / ' order by t.part, t.line), 'conflicting_duplicate',
@@ -838,7 +860,10 @@ async function validate(
       where t.value is not null
       group by t.unit_id, t.period, t.metric)`);
 
-  const errorCount = Number(await db.scalar<bigint>('select count(*) from problems'));
+  const errorCount =
+    rowErrors === 0 && conflicts === 0
+      ? 0
+      : Number(await db.scalar<bigint>('select count(*) from problems'));
   const number = (value: string | null, rule: string) => {
     const text = (value ?? '').trim();
     if (rule === 'mixed_convention') {
@@ -883,8 +908,6 @@ async function validate(
   const missing = Number(await db.scalar<bigint>('select count(*) from typed where value is null'));
   await db.run('delete from typed where value is null'); // missing is not zero: nothing to load
   await db.run(`create or replace temp table findings as
-    with repeated as (
-      select unit_id, period, metric from typed group by all having count(*) > 1)
     select last(t.part order by t.part, t.line) as part, last(t.line order by t.part, t.line) as line,
         last(t.column_name order by t.part, t.line) as column_name, any_value(t.value_raw) as value,
         'duplicate' as rule,
@@ -899,16 +922,43 @@ async function validate(
       select * from typed
       qualify row_number() over (partition by unit_id, period, metric order by part, line) = 1`);
   }
-  // a numerator above its denominator loads, and is kept as a data-quality finding
-  await db.run(`insert into findings
-    select n.part, n.line, n.column_name, n.value_raw, 'numerator_above_denominator',
-      n.metric || ' ' || n.value::bigint || ' is above ' || d.metric || ' ' || d.value::bigint || ' for '
-        || n.unit_code || ' ' || n.period || ' (' || i.indicator_id || ')',
-      n.unit_id, n.period, n.metric
-    from core.indicators i
-    join typed n on n.metric = i.numerator
-    join typed d on d.metric = i.denominator and d.unit_id = n.unit_id and d.period = n.period
-    where n.value > d.value`);
+  // a numerator above its denominator loads, and is kept as a data-quality finding; one
+  // aggregate per (unit, period) holds every metric side by side (no self-join of the file)
+  const ratios = await db.all<{ indicator_id: string; numerator: string; denominator: string }>(
+    `select indicator_id, numerator, denominator from core.indicators
+     where denominator is not null and numerator in (select distinct metric from typed)
+       and denominator in (select distinct metric from typed)`,
+  );
+  if (ratios.length > 0) {
+    const metricsUsed = [...new Set(ratios.flatMap((p) => [p.numerator, p.denominator]))];
+    const pick = metricsUsed
+      .map(
+        (m) =>
+          `max(value) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`v_${m}`)},
+           max(line) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`l_${m}`)},
+           max(part) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`p_${m}`)},
+           any_value(column_name) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`c_${m}`)},
+           any_value(value_raw) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`r_${m}`)}`,
+      )
+      .join(',\n');
+    await db.run(`create or replace temp table pairs as
+      select unit_id, any_value(unit_code) as unit_code, period, ${pick}
+      from typed where metric in (${metricsUsed.map(sqlString).join(', ')})
+      group by unit_id, period`);
+    const v = (kind: string, m: string) => quoteIdent(`${kind}_${m}`);
+    await db.run(`insert into findings
+      ${ratios
+        .map(
+          (p) => `select ${v('p', p.numerator)}, ${v('l', p.numerator)}, ${v('c', p.numerator)},
+            ${v('r', p.numerator)}, 'numerator_above_denominator',
+            ${sqlString(p.numerator)} || ' ' || ${v('v', p.numerator)}::bigint || ' is above ' ||
+              ${sqlString(p.denominator)} || ' ' || ${v('v', p.denominator)}::bigint || ' for ' ||
+              unit_code || ' ' || period || ' (' || ${sqlString(p.indicator_id)} || ')',
+            unit_id, period, ${sqlString(p.numerator)}
+          from pairs where ${v('v', p.numerator)} > ${v('v', p.denominator)}`,
+        )
+        .join('\nunion all\n')}`);
+  }
   const warningCount = Number(await db.scalar<bigint>('select count(*) from findings'));
   const warningRows = await db.all<ProblemRow>(
     `select part, line, column_name, value, rule, message from findings
@@ -925,6 +975,20 @@ async function validate(
 
 /** Compares each figure with the latest stored revision: new, unchanged, or a new revision. */
 async function classifyRevisions(db: Database): Promise<void> {
+  // a file of new periods (the usual monthly report) has nothing to compare with
+  const stored = Number(
+    await db.scalar<bigint>(
+      `select count(*) from (select 1 from core.observation_revisions
+       where period in (select distinct period from typed) limit 1)`,
+    ),
+  );
+  if (stored === 0) {
+    await db.run(`create or replace temp table revised as
+      select line, unit_id, unit_code, period, metric, value, reported_at, note,
+        'new' as kind, 1 as revision
+      from typed`);
+    return;
+  }
   await db.run(`create or replace temp table revised as
     with keys as (select distinct unit_id, period, metric from typed),
     cur as (

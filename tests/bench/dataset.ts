@@ -62,13 +62,21 @@ export async function prepare(dir: string, log: (s: string) => void): Promise<Da
       await db.run(
         `
         copy (
-          with m as (select metric_id, row_number() over (order by metric_id) k from metrics),
-          p as (
+          with m as (
+            select metric_id,
+              case when metric_id in (select denominator from indicators) then 1.0
+                   when metric_id in (select numerator from indicators) then 0.5 + (hash(metric_id) % 40) / 100.0
+                   else 1.0 end as w
+            from metrics),
+          p0 as (
             select unnest(${list(before)}) period, false post
             union all select unnest(${list(after)}), true),
+          p as (select *, row_number() over (order by period) k from p0),
           c as (select code, valid_from is not null post from units where level = 'commune')
           select c.code as unit_code, p.period, m.metric_id as metric,
-            replace(format('{:,}', (hash(c.code, p.period, m.metric_id) % 2000000)::bigint), ',', '.') as value
+            -- plausible figures: one base per unit that grows month by month, each metric a
+            -- fixed share of it, numerators below their denominators
+            replace(format('{:,}', ((hash(c.code) % 1000000 + 1000 * p.k) * m.w)::bigint), ',', '.') as value
           from c join p using (post) cross join m
           order by p.period, c.code, m.metric_id
         ) to '${csv}' (header, delimiter ',')`,
