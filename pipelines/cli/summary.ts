@@ -26,7 +26,23 @@ export async function catalogueSummary(db: Database): Promise<string[]> {
   const counts = await db.all<{ metrics: string; indicators: string; observations: string }>(`
     select (select count(*) from metrics) as metrics, (select count(*) from indicators) as indicators,
            (select count(*) from observations) as observations`);
-  const lines = ['Units (before 1/7/2025 → from 1/7/2025):'];
+  const meta = Object.fromEntries(
+    (await db.all<{ key: string; value: string }>('select key, value from core.meta')).map((m) => [
+      m.key,
+      m.value,
+    ]),
+  );
+  const lines = [
+    ...(meta.demo_data === 'synthetic'
+      ? [
+          'DỮ LIỆU MÔ PHỎNG — the figures in this database are synthetic demo data, not real reports',
+        ]
+      : []),
+    ...(meta.data_as_of
+      ? [`Data as of ${meta.data_as_of} (indicators computed ${meta.computed_at})`]
+      : []),
+    'Units (before 1/7/2025 → from 1/7/2025):',
+  ];
   for (const u of units) lines.push(`  ${u.level.padEnd(9)} ${u.before.padStart(6)} → ${u.after}`);
   const c = counts[0];
   lines.push(

@@ -48,7 +48,12 @@ export class Database {
 
   static async open(path = databasePath(), options: { readOnly?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    const config: Record<string, string> = options.readOnly ? { access_mode: 'READ_ONLY' } : {};
+    // DuckDB would take 80 % of the machine; chitieu stays within a budget (spilling to a
+    // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
+    const config: Record<string, string> = {
+      memory_limit: process.env.CHITIEU_MEMORY_LIMIT ?? '640MB',
+      ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+    };
     let instance: DuckDBInstance;
     try {
       instance = await DuckDBInstance.create(path, config);

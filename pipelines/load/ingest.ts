@@ -18,6 +18,8 @@ import { matchKey } from '../normalize/text.ts';
 import { allUnits } from './units.ts';
 import type { Problem } from './problems.ts';
 
+export type IngestStage = 'reading' | 'validating' | 'comparing' | 'writing';
+
 export type Layout = 'long' | 'wide';
 
 export interface IngestOptions {
@@ -33,6 +35,8 @@ export interface IngestOptions {
   loadedBy?: string;
   /** when given, only rows for units under this unit may load (a reporter's scope) */
   scopeUnitId?: string;
+  /** told as the pipeline moves on: reading, validating, comparing, writing (progress display) */
+  onStage?: (stage: IngestStage) => void;
 }
 
 export interface IngestReport {
@@ -280,6 +284,7 @@ export async function ingestFile(
     const headerProblems = planned.flatMap((p) => p.problems);
     if (headerProblems.length > 0) return fail(headerProblems);
 
+    options.onStage?.('reading');
     await createLong(db, plans);
     const staged: Problem[] = [];
     let stagedCount = 0;
@@ -291,11 +296,13 @@ export async function ingestFile(
     }
     if (staged.length > 0) return fail(staged, stagedCount);
 
+    options.onStage?.('validating');
     const v = await validate(db, plans, metrics, options);
     report.warnings = v.warnings;
     report.warningCount = v.warningCount;
     if (v.errorCount > 0) return fail(v.errors, v.errorCount);
     report.rowsMissing = v.missing;
+    options.onStage?.('comparing');
     await classifyRevisions(db);
     const counts = await db.values<{ kind: string; n: bigint }>(
       'select kind, count(*) n from revised group by kind',
@@ -324,7 +331,8 @@ export async function ingestFile(
 async function createLong(db: Database, plans: Plan[]): Promise<void> {
   await db.run(`create or replace temp table long (
       part integer, line bigint, unit_code varchar, unit_name varchar, reported_at varchar,
-      note varchar, period_raw varchar, metric_raw varchar, value_raw varchar, column_name varchar)`);
+      note varchar, period_raw varchar, metric_raw varchar, value_raw varchar, column_name varchar,
+      shape varchar)`);
   await mapTable(
     db,
     'parts',
@@ -393,7 +401,7 @@ async function stage(
   if (plan.layout === 'long') {
     const valueColumn = s.header[plan.columns.get('value') ?? 0];
     sql = `insert into long select ${plan.part}, ${common}, ${col('metric')}, ${col('value')},
-        ${sqlString(valueColumn)} from ${staged}`;
+        ${sqlString(valueColumn)}, ${shapeSql(col('value'))} from ${staged}`;
   } else {
     const metricCase = plan.metricColumns
       .map((m) => `when 'c${m.index + 1}' then ${sqlString(m.metric)}`)
@@ -404,7 +412,8 @@ async function stage(
     const valueCols = plan.metricColumns.map((m) => `c${m.index + 1}`).join(', ');
     sql = `insert into long
       select ${plan.part}, line, unit_code, unit_name, reported_at, note, period_raw,
-        case metric_col ${metricCase} end, value_raw, case metric_col ${columnCase} end
+        case metric_col ${metricCase} end, value_raw, case metric_col ${columnCase} end,
+        ${shapeSql('value_raw')}
       from (select ${common}, ${valueCols} from ${staged})
         unpivot include nulls (value_raw for metric_col in (${valueCols}))`;
   }
@@ -606,9 +615,9 @@ async function validate(
   );
 
   // number shapes, with the convention decided once for the whole file
-  const shapes = (
-    await db.all<{ shape: string }>(`select distinct ${shapeSql('value_raw')} as shape from long`)
-  ).map((r) => r.shape);
+  const shapes = (await db.all<{ shape: string }>('select distinct shape from long')).map(
+    (r) => r.shape,
+  );
   const detected = detectConvention(shapes);
   const convention: Convention = detected.convention;
   // as many values read one way as the other: the file's convention cannot be told
@@ -626,7 +635,9 @@ async function validate(
       if (parsed.kind === 'error' && parsed.rule === 'out_of_range')
         return [shape, 'value', percent, 'false', 'true', null];
       if (parsed.kind === 'error') return [shape, 'error', null, null, null, parsed.rule];
-      const plain = /^[09]+$/.test(shape) ? 'true' : 'false';
+      // plain digits cast as they are; a shape with no blanks, % or minus sign only needs its
+      // marks replaced; anything else goes through the full clean-up
+      const plain = /^[09]+$/.test(shape) ? 'true' : /^[09.,]+$/.test(shape) ? 'simple' : 'false';
       return [shape, 'value', parsed.percent ? 'true' : 'false', plain, 'false', null];
     }),
   );
@@ -641,6 +652,10 @@ async function validate(
   const cleaned = `replace(regexp_replace(trim(l.value_raw), '[\\s\u00a0\u202f\u2009\u2007%]', '', 'g'), '\u2212', '-')`;
   const unthousanded = thousands ? `replace(${cleaned}, ${sqlString(thousands)}, '')` : cleaned;
   const canonical = `replace(${unthousanded}, ${sqlString(decimal)}, '.')`;
+  const bare = thousands
+    ? `replace(trim(l.value_raw), ${sqlString(thousands)}, '')`
+    : 'trim(l.value_raw)';
+  const simple = `replace(${bare}, ${sqlString(decimal)}, '.')`;
 
   // units: by code read at the period, or by name; both must agree when both are given
   const units = await unitIndex(db);
@@ -775,7 +790,8 @@ async function validate(
       l.unit_code as code_raw, l.unit_name as name_raw, l.reported_at as reported_raw,
       u.unit_id, u.code as unit_code, p.period, m.metric,
       case when s.outcome = 'value' then
-        case when s.plain::boolean then try_cast(trim(l.value_raw) as double)
+        case s.plain when 'true' then try_cast(trim(l.value_raw) as double)
+             when 'simple' then try_cast(${simple} as double)
              else try_cast(${canonical} as double) end
       end as value,
       case when s.big::boolean then ${canonical} end as big_text,
@@ -785,7 +801,7 @@ async function validate(
     from long l
     left join period_map p on p.raw is not distinct from l.period_raw
     left join metric_map m on m.raw is not distinct from l.metric_raw
-    left join shape_map s on s.shape = ${shapeSql('l.value_raw')}
+    left join shape_map s on s.shape = l.shape
     left join unit_map u on u.unit_code is not distinct from l.unit_code
       and u.unit_name is not distinct from l.unit_name and u.read_on is not distinct from p.read_on`);
 
@@ -932,32 +948,30 @@ async function validate(
   if (ratios.length > 0) {
     const metricsUsed = [...new Set(ratios.flatMap((p) => [p.numerator, p.denominator]))];
     const pick = metricsUsed
-      .map(
-        (m) =>
-          `max(value) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`v_${m}`)},
-           max(line) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`l_${m}`)},
-           max(part) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`p_${m}`)},
-           any_value(column_name) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`c_${m}`)},
-           any_value(value_raw) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`r_${m}`)}`,
-      )
-      .join(',\n');
+      .map((m) => `max(value) filter (where metric = ${sqlString(m)}) as ${quoteIdent(`v_${m}`)}`)
+      .join(', ');
     await db.run(`create or replace temp table pairs as
-      select unit_id, any_value(unit_code) as unit_code, period, ${pick}
+      select unit_id, period, ${pick}
       from typed where metric in (${metricsUsed.map(sqlString).join(', ')})
       group by unit_id, period`);
-    const v = (kind: string, m: string) => quoteIdent(`${kind}_${m}`);
+    const v = (m: string) => quoteIdent(`v_${m}`);
+    // only the few pairs that break the rule go back to the file for their row and column
     await db.run(`insert into findings
-      ${ratios
-        .map(
-          (p) => `select ${v('p', p.numerator)}, ${v('l', p.numerator)}, ${v('c', p.numerator)},
-            ${v('r', p.numerator)}, 'numerator_above_denominator',
-            ${sqlString(p.numerator)} || ' ' || ${v('v', p.numerator)}::bigint || ' is above ' ||
-              ${sqlString(p.denominator)} || ' ' || ${v('v', p.denominator)}::bigint || ' for ' ||
-              unit_code || ' ' || period || ' (' || ${sqlString(p.indicator_id)} || ')',
-            unit_id, period, ${sqlString(p.numerator)}
-          from pairs where ${v('v', p.numerator)} > ${v('v', p.denominator)}`,
-        )
-        .join('\nunion all\n')}`);
+      with broken as (
+        ${ratios
+          .map(
+            (p) => `select unit_id, period, ${sqlString(p.indicator_id)} as indicator_id,
+              ${sqlString(p.numerator)} as numerator, ${sqlString(p.denominator)} as denominator,
+              ${v(p.numerator)} as num, ${v(p.denominator)} as den
+            from pairs where ${v(p.numerator)} > ${v(p.denominator)}`,
+          )
+          .join('\nunion all\n')})
+      select t.part, t.line, t.column_name, t.value_raw, 'numerator_above_denominator',
+        b.numerator || ' ' || b.num::bigint || ' is above ' || b.denominator || ' ' ||
+          b.den::bigint || ' for ' || t.unit_code || ' ' || b.period || ' (' || b.indicator_id || ')',
+        b.unit_id, b.period, b.numerator
+      from broken b join typed t
+        on t.unit_id = b.unit_id and t.period = b.period and t.metric = b.numerator`);
   }
   const warningCount = Number(await db.scalar<bigint>('select count(*) from findings'));
   const warningRows = await db.all<ProblemRow>(
@@ -1012,6 +1026,7 @@ async function commitBatch(
     .replace(/[-:.TZ]/g, '')
     .slice(0, 17)}-${report.sha256.slice(0, 8)}`;
   await db.transaction(async () => {
+    options.onStage?.('writing');
     await db.run(
       `insert into core.batches values ($id, $file, $sha, current_timestamp, $read, $new, $revised,
          $unchanged, $warnings, $layout, $encoding, $by)`,

@@ -42,8 +42,13 @@ describe('chitieu ingest', () => {
   it('exits 0 when a file loads, and says what it loaded', async () => {
     const r = await ingest(fixture('dot-thousands.csv'));
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(
+    const [loaded, computed] = r.out.split('\n');
+    expect(loaded).toMatch(
       /^dot-thousands\.csv: loaded as batch b\d{17}-[0-9a-f]{8} — 3 rows read, 3 new, 0 revised, 0 unchanged, 0 missing, 0 warning\(s\); long, utf-8; \d+\.\d\d s$/,
+    );
+    // the engine follows: the month the batch touched is recomputed
+    expect(computed).toMatch(
+      /^ {2}indicators recomputed for 1 month\(s\): \d+ target evaluations, \d+ quality findings; \d+\.\d\d s$/,
     );
     expect(r.err).toBe('');
   });
@@ -71,7 +76,7 @@ describe('chitieu ingest', () => {
   it('takes each file on its own: a good one loads beside a bad one, and the exit is 1', async () => {
     const r = await ingest(fixture('wide-by-metric-id.csv'), fixture('tied-conventions.csv'));
     expect(r.code).toBe(1);
-    expect(r.out.split('\n')).toHaveLength(2);
+    expect(r.out.split('\n')).toHaveLength(3); // loaded, recomputed, rejected
     expect(r.out).toContain('wide-by-metric-id.csv: loaded as batch');
     expect(r.out).toContain('tied-conventions.csv: rejected: 2 error(s)');
   });

@@ -1,7 +1,7 @@
 // `chitieu ingest FILE…`: validate and load reported figures, each file all-or-nothing.
 import { parseArgs } from 'node:util';
 import { statSync, writeFileSync } from 'node:fs';
-import { extname } from 'node:path';
+import { basename, extname } from 'node:path';
 import { Database, databasePath } from '../../db/connect.ts';
 import { migrate } from '../../db/migrate.ts';
 import { ingestFile, type IngestReport, type Layout } from '../../load/ingest.ts';
@@ -10,6 +10,8 @@ import { parsePeriod } from '../../normalize/periods.ts';
 import { formatProblem } from '../../load/problems.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { progress } from '../progress.ts';
+import { batchMonths, refresh, type RefreshSummary } from '../../../indicators/compute/refresh.ts';
 
 export const help = `chitieu ingest — validate and load reported figures
 
@@ -99,16 +101,29 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   const db = await Database.open(databasePath(io.env));
   const reports: IngestReport[] = [];
+  const computed: RefreshSummary[] = [];
   try {
     await migrate(db);
     for (const file of positionals) {
-      const r = await ingestFile(db, file, {
-        dryRun: values['dry-run'],
-        layout: values.layout as Layout | undefined,
-        period: values.period,
-        encoding: values.encoding as Encoding | undefined,
-        sheet: values.sheet,
-      });
+      const shown = progress(basename(file), io.env);
+      let r: IngestReport;
+      try {
+        r = await ingestFile(db, file, {
+          dryRun: values['dry-run'],
+          layout: values.layout as Layout | undefined,
+          period: values.period,
+          encoding: values.encoding as Encoding | undefined,
+          sheet: values.sheet,
+          onStage: (stage) => shown.stage(stage),
+        });
+        // the engine follows the data: recompute what this batch touched
+        if (r.status === 'loaded' && r.batchId) {
+          shown.stage('computing indicators');
+          computed.push(await refresh(db, { months: await batchMonths(db, r.batchId) }));
+        }
+      } finally {
+        shown.done();
+      }
       reports.push(r);
       for (const p of r.errors.slice(0, show)) io.err(formatProblem(p));
       if (r.errorCount > show)
@@ -117,6 +132,13 @@ export async function run(args: string[], io: Io): Promise<number> {
       if (r.warningCount > show)
         io.err(`… ${r.warningCount - show} more warning(s); --report FILE lists them all`);
       io.out(summary(r));
+      const c = r.status === 'loaded' ? computed.at(-1) : undefined;
+      if (c) {
+        io.out(
+          `  indicators recomputed for ${c.months} month(s): ${c.targetRows} target evaluations, ` +
+            `${c.findings} quality findings; ${c.seconds.toFixed(2)} s`,
+        );
+      }
     }
   } finally {
     db.close();

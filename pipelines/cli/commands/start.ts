@@ -1,22 +1,44 @@
-// `chitieu start` (npm start): initialise the default database and print what it holds.
+// `chitieu start` (npm start): initialise the default database, load the synthetic demo when it
+// holds no figures yet, and print what it holds. (The dashboards' server will be started here.)
 import { Database, databasePath } from '../../db/connect.ts';
 import { initialise, describeInit } from './init.ts';
+import { runDemo, describeDemo } from './demo.ts';
+import { lastFullMonth } from '../../demo/calendar.ts';
+import { DEFAULT_SEED } from '../../demo/generate.ts';
 import { catalogueSummary } from '../summary.ts';
 import type { Io } from '../io.ts';
 
-export const help = `chitieu start — initialise the database and summarise the catalogue
+export const help = `chitieu start — initialise, load the demo if the database is empty, summarise
 
 Usage: chitieu start
 
-What \`npm start\` runs: the same as \`chitieu init\`, then a summary of units, catalogue and
-plans as stored in the database.`;
+What \`npm start\` runs: \`chitieu init\`; then, when the database holds no figures at all, the
+synthetic demo dataset (\`chitieu demo\`, labelled as synthetic everywhere it shows); then a
+summary of units, catalogue, plans and figures. A database with real figures is never given
+demo data.`;
 
 export async function run(_args: string[], io: Io): Promise<number> {
   const db = await Database.open(databasePath(io.env));
   try {
     for (const line of describeInit(await initialise(db))) io.out(line);
+    const figures = Number(await db.scalar('select count(*) from core.observation_revisions'));
+    if (figures === 0) {
+      io.out('');
+      io.out('the database holds no figures: loading the synthetic demo dataset');
+      const today = new Date().toISOString().slice(0, 10);
+      const demo = await runDemo(db, {
+        seed: DEFAULT_SEED,
+        until: lastFullMonth(today),
+        asOf: today,
+      });
+      for (const line of describeDemo(demo)) io.out(line);
+      if (demo.reports.some((r) => r.status === 'rejected')) return 1;
+    }
     io.out('');
     for (const line of await catalogueSummary(db)) io.out(line);
+    io.out('');
+    io.out('Next: npx chitieu status --unit VN --period <quarter>   (the scorecard)');
+    io.out('      npx chitieu sql "select * from progress limit 10"  (read-only SQL)');
     return 0;
   } finally {
     db.close();
