@@ -12,14 +12,14 @@ export async function setScope(db: Database, months: string[] | null): Promise<n
   await db.run('create or replace temp table scope_list (month varchar)');
   if (months === null) {
     await db.run(`insert into scope_list
-      select distinct substr(period, 1, 7) from observations
+      with periods as (select distinct period from core.observation_revisions)
+      select substr(period, 1, 7) from periods
       where regexp_full_match(period, '\\d{4}-\\d{2}(-\\d{2})?')
       union
-      select distinct substr(period, 1, 4) || '-' || lpad(((q::int - 1) * 3 + 1)::varchar, 2, '0')
-      from (select period, substr(period, 7, 1) as q from observations
-            where regexp_full_match(period, '\\d{4}-Q[1-4]'))
+      select substr(period, 1, 4) || '-' || lpad(((substr(period, 7, 1)::int - 1) * 3 + 1)::varchar, 2, '0')
+      from periods where regexp_full_match(period, '\\d{4}-Q[1-4]')
       union
-      select distinct period || '-01' from observations where regexp_full_match(period, '\\d{4}')`);
+      select period || '-01' from periods where regexp_full_match(period, '\\d{4}')`);
   } else {
     for (const month of months) await db.run('insert into scope_list values ($m)', { m: month });
   }

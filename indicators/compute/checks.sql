@@ -6,7 +6,7 @@
 -- existed at the month's end, from the plan's first month until its last deadline, the unit's
 -- end or the last full month. The month is received when its first figure arrived (the
 -- reported_at a file declares, else the time its batch was loaded).
-delete from core.reporting_status;
+delete from core.reporting_status where period in (select month from scope_months);
 
 insert into core.reporting_status
 with recursive obligations as (
@@ -44,6 +44,7 @@ arrivals as (
   select r.unit_id, substr(r.period, 1, 7) as month, min(coalesce(r.reported_at, b.loaded_at)) as received_at
   from core.observation_revisions r join core.batches b using (batch_id)
   where regexp_full_match(r.period, '\d{4}-\d{2}(-\d{2})?')
+    and substr(r.period, 1, 7) in (select month from scope_months)
   group by all
 )
 select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
@@ -53,11 +54,26 @@ select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
             else 'pending' end
 from due d
 join core.units u using (unit_id)
-left join arrivals a on a.unit_id = d.unit_id and a.month = d.month;
+left join arrivals a on a.unit_id = d.unit_id and a.month = d.month
+where d.month in (select month from scope_months);
 
 -- name: all_month
--- grain: one row per (unit, metric, month) the unit reported, over all months (quality looks at
--- whole histories whatever the refresh's scope); built like own_month in actuals.sql.
+-- grain: one row per (unit, metric, month) the unit reported, over the months the checks of the
+-- scope need: six months either side of a scope month, and the same calendar month of every
+-- earlier year; built like own_month in actuals.sql.
+create or replace temp table context_months as
+select distinct strftime(d, '%Y-%m') as month
+from (
+  select unnest(generate_series(strptime(month || '-01', '%Y-%m-%d') - interval 6 month,
+                                strptime(month || '-01', '%Y-%m-%d') + interval 6 month,
+                                interval 1 month)) as d
+  from scope_months
+  union all
+  select unnest(generate_series(strptime(month || '-01', '%Y-%m-%d') - interval 30 year,
+                                strptime(month || '-01', '%Y-%m-%d'), interval 1 year))
+  from scope_months
+);
+
 create or replace temp table all_month as
 select unit_id, metric, month, arg_max(value, priority) as value
 from (
@@ -67,6 +83,7 @@ from (
   select unit_id, metric, substr(period, 1, 7), value, period
   from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}')
 )
+where month in (select month from context_months)
 group by all;
 
 -- name: history
@@ -114,12 +131,15 @@ window e as (partition by unit_id, metric, substr(month, 6, 2) order by month
              rows between unbounded preceding and 1 preceding);
 
 -- name: quality
--- Findings from the engine (batch_id null) are recomputed whole; the ingest's own warnings stay.
-delete from core.quality_findings where batch_id is null;
+-- Findings from the engine (batch_id null) for the months in scope are recomputed; the ingest's
+-- own warnings stay.
+delete from core.quality_findings
+where batch_id is null and period in (select month from scope_months);
 
 insert into core.quality_findings
+select * from (
 -- a numerator above its denominator in a unit's own report
-select null, n.unit_id, n.month, i.numerator, 'numerator_above_denominator', 'warning',
+select null as batch_id, n.unit_id, n.month as period, i.numerator, 'numerator_above_denominator', 'warning',
        i.numerator || ' ' || n.value || ' is above ' || i.denominator || ' ' || d.value ||
        ' (' || i.indicator_id || ')',
        n.value::varchar, null, current_timestamp
@@ -176,4 +196,5 @@ from (
 where abs(z) > 3.5
   and ((kind = 'flow' and seasonal and abs(ratio - season_med) > 0.4)
     or (kind = 'flow' and not seasonal and abs(x - med) > 0.4 * abs(med))
-    or (kind = 'stock' and abs(x - med) > 0.05 * abs(prev)));
+    or (kind = 'stock' and abs(x - med) > 0.05 * abs(prev)))
+) where period in (select month from scope_months);

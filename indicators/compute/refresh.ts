@@ -50,6 +50,22 @@ export async function batchMonths(db: Database, batchId: string): Promise<string
 export async function refresh(db: Database, options: RefreshOptions = {}): Promise<RefreshSummary> {
   const started = performance.now();
   const today = options.today ?? new Date().toISOString().slice(0, 10);
+  // the engine's joins over every month need more room than a load: a budget of its own
+  const limit = await db.scalar<string>("select current_setting('memory_limit')");
+  await db.run(`set memory_limit = '${process.env.CHITIEU_ENGINE_MEMORY_LIMIT ?? '4GB'}'`);
+  try {
+    return await refreshWithin(db, options, started, today);
+  } finally {
+    await db.run(`set memory_limit = '${limit}'`);
+  }
+}
+
+async function refreshWithin(
+  db: Database,
+  options: RefreshOptions,
+  started: number,
+  today: string,
+): Promise<RefreshSummary> {
   return db.transaction(async () => {
     const months = await setScope(db, options.months ?? null);
     await computeActuals(db);
