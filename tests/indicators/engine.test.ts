@@ -295,6 +295,10 @@ describe('targets, reporting and quality', () => {
       ['c90103', '2024-02', 'cccd_issued', 45],
       ['c90103', '2024-02', 'survey_responses', 0],
     ]);
+    // a figure from late 2025 carries the evaluation past the reform
+    await load(db, 'later', '2025-11-05 09:00:00', [
+      ['p91@2025-07-01', '2025-10', 'vneid_activated', 1],
+    ]);
     await refresh(db, { today: '2024-03-10' });
   });
   afterAll(() => cleanup());
@@ -331,6 +335,21 @@ describe('targets, reporting and quality', () => {
       { t: TARGET },
     );
     expect(d902[0]?.status).toBe('achieved');
+  });
+
+  it('after 1/7/2025 a district target is superseded, keeping its last actual', async () => {
+    // district 901 ceased on 2025-06-30; the target runs to 2025-12-31
+    const rows = await db.values<{ period: string; status: string; actual: number | null }>(
+      `select period, status, actual from core.target_status
+       where target_id = $t and unit_id = 'd901' and period in ('2025-06', '2025-07', '2025-Q3')
+       order by period`,
+      { t: TARGET },
+    );
+    expect(rows).toEqual([
+      { period: '2025-06', status: 'on_track', actual: 70 },
+      { period: '2025-07', status: 'superseded', actual: 70 },
+      { period: '2025-Q3', status: 'superseded', actual: 70 },
+    ]);
   });
 
   it('progress joins actuals and their targets', async () => {
