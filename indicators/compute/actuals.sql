@@ -4,21 +4,21 @@
 
 -- name: own_month
 -- grain: one row per (unit, metric, month) the unit reported itself. A monthly report wins over
--- snapshots dated inside the month; among snapshots the latest date wins. The view serves the
--- quality checks too (checks.sql), each over the months it needs.
-create or replace temp view monthly_reports as
-select unit_id, metric, month, arg_max(value, priority) as value
-from (
-  select unit_id, metric, period as month, value, 'z' as priority
-  from observations where regexp_full_match(period, '\d{4}-\d{2}')
-  union all
-  select unit_id, metric, substr(period, 1, 7), value, period
-  from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}')
-)
-group by all;
+-- snapshots dated inside the month; among snapshots the latest date wins. The rows behind it
+-- (monthly_report_rows) serve the quality checks too (checks.sql), each over the months it
+-- needs; the months are filtered before the aggregate, so a refresh of one month reads one.
+create or replace temp view monthly_report_rows as
+select unit_id, metric, period as month, value, 'z' as priority
+from observations where regexp_full_match(period, '\d{4}-\d{2}')
+union all
+select unit_id, metric, substr(period, 1, 7), value, period
+from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}');
 
 create or replace temp table own_month as
-select * from monthly_reports where month in (select month from scope_months);
+select unit_id, metric, month, arg_max(value, priority) as value
+from monthly_report_rows
+where month in (select month from scope_months)
+group by all;
 
 -- name: own_pairs
 -- grain: one row per (indicator, unit, month) with the unit's own numerator and denominator;

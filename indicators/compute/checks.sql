@@ -60,7 +60,7 @@ where d.month in (select month from scope_months);
 -- name: all_month
 -- grain: one row per (unit, metric, month) the unit reported, over the months the checks of the
 -- scope need: six months either side of a scope month, and the same calendar month of every
--- earlier year (monthly_reports is defined in actuals.sql).
+-- earlier year (monthly_report_rows is defined in actuals.sql).
 create or replace temp table context_months as
 select distinct strftime(d, '%Y-%m') as month
 from (
@@ -75,7 +75,10 @@ from (
 );
 
 create or replace temp table all_month as
-select * from monthly_reports where month in (select month from context_months);
+select unit_id, metric, month, arg_max(value, priority) as value
+from monthly_report_rows
+where month in (select month from context_months)
+group by all;
 
 -- name: history
 -- grain: one row per (unit, metric, month) with what outliers are judged on. The signal is a
