@@ -40,6 +40,8 @@ export interface Scorecard {
   period: string;
   rows: ScorecardRow[];
   data_as_of: string | null;
+  /** true when the figures are the synthetic demo dataset */
+  synthetic: boolean;
 }
 
 export class LookupError extends Error {
@@ -108,6 +110,9 @@ export async function scorecard(
   const dataAsOf = await db.scalar<string | undefined>(
     "select value from core.meta where key = 'data_as_of'",
   );
+  const demo = await db.scalar<string | undefined>(
+    "select value from core.meta where key = 'demo_data'",
+  );
   return {
     unit: { unit_id: unit.unit_id, code: unit.code, name: unit.full_name, level: unit.level },
     period,
@@ -118,5 +123,6 @@ export async function scorecard(
         .map(({ indicator_id: _i, ...t }) => t),
     })),
     data_as_of: dataAsOf || null,
+    synthetic: demo === 'synthetic',
   };
 }

@@ -26,6 +26,7 @@ export function renderScorecard(card: Scorecard, colour: boolean): string[] {
   const paint = (status: string, text: string) =>
     colour ? `${STATUS_LABELS[status]?.ansi ?? ''}${text}\u001b[0m` : text;
   const lines = [
+    ...(card.synthetic ? ['DỮ LIỆU MÔ PHỎNG (synthetic demo data, not real reports)'] : []),
     `${card.unit.name} (${card.unit.unit_id}) — kỳ ${card.period}` +
       (card.data_as_of ? ` — số liệu đến ${card.data_as_of}` : ''),
     '',
