@@ -51,7 +51,7 @@ export class Database {
     // DuckDB would take 80 % of the machine; chitieu stays within a budget (spilling to a
     // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
     const config: Record<string, string> = {
-      memory_limit: process.env.CHITIEU_MEMORY_LIMIT ?? '640MB',
+      memory_limit: process.env.CHITIEU_MEMORY_LIMIT ?? '400MB',
       ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
     };
     let instance: DuckDBInstance;
