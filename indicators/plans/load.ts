@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefinitionError, readYaml, validate } from '../definitions.ts';
-import { parseDeadline, type Deadline } from '../../pipelines/normalize/deadlines.ts';
+import { parseDeadline } from '../../pipelines/normalize/deadlines.ts';
 import { Plan } from './schema.ts';
 
 export const PLANS_DIR = dirname(fileURLToPath(import.meta.url));
@@ -64,8 +64,4 @@ export function loadPlans(indicatorIds: ReadonlySet<string>, dir = PLANS_DIR): L
     }
   }
   return plans;
-}
-
-export function taskDeadline(text: string | null): Deadline | null {
-  return text === null ? null : parseDeadline(text);
 }

@@ -16,7 +16,7 @@ import { formatPeriod, parsePeriod, periodEnd } from '../normalize/periods.ts';
 import { UnitIndex, type Unit } from '../normalize/units.ts';
 import { matchKey } from '../normalize/text.ts';
 import { allUnits } from './units.ts';
-import type { Problem } from './problems.ts';
+import { errorAt, type Problem } from './problems.ts';
 
 export type IngestStage = 'reading' | 'validating' | 'comparing' | 'writing';
 
@@ -138,7 +138,7 @@ function planColumns(
   const keys = header.map(headerKey);
   const problems: Problem[] = [];
   const err = (column: string | null, value: string | null, message: string, rule = 'header') =>
-    problems.push({ file, row: headerRow, column, value, rule, message, severity: 'error' });
+    problems.push(errorAt(file, headerRow, column, value, rule, message));
   const columns = new Map<string, number>();
   keys.forEach((k, i) => {
     if (k === '') {
@@ -192,15 +192,8 @@ function planColumns(
   return { plan: { part, sniffed, layout, columns, metricColumns }, problems };
 }
 
-const wholeFile = (file: string, rule: string, message: string, value: string | null = null) => ({
-  file,
-  row: null,
-  column: null,
-  value,
-  rule,
-  message,
-  severity: 'error' as const,
-});
+const wholeFile = (file: string, rule: string, message: string, value: string | null = null) =>
+  errorAt(file, null, null, value, rule, message);
 
 /**
  * Validates a file and, unless it is a dry run or anything is wrong, loads it as one batch in one
@@ -448,15 +441,14 @@ async function stage(
       problems: rejects.map((r) => {
         // the reader names our columns c1…cN (c0 is a converter's row number)
         const idx = r.column_name === null ? null : Number(r.column_name.slice(1)) - 1;
-        return {
-          file: s.file,
-          row: Number(r.line),
-          column: idx !== null && idx >= 0 && idx < n ? printedColumn(s, idx) : null,
-          value: r.csv_line.split(/\r\n|\n|\r/)[0].slice(0, 200),
-          rule: `csv_${r.error_type.toLowerCase().replace(/\s+/g, '_')}`,
-          message: r.error_message,
-          severity: 'error' as const,
-        };
+        return errorAt(
+          s.file,
+          Number(r.line),
+          idx !== null && idx >= 0 && idx < n ? printedColumn(s, idx) : null,
+          r.csv_line.split(/\r\n|\n|\r/)[0].slice(0, 200),
+          `csv_${r.error_type.toLowerCase().replace(/\s+/g, '_')}`,
+          r.error_message,
+        );
       }),
     };
   }

@@ -12,6 +12,38 @@ export interface Problem {
   severity: Severity;
 }
 
+/** An error found in `file`: the one way readers build a problem that refuses the input. */
+export function errorAt(
+  file: string,
+  row: number | null,
+  column: string | null,
+  value: string | null,
+  rule: string,
+  message: string,
+): Problem {
+  return { file, row, column, value, rule, message, severity: 'error' };
+}
+
+/** Collects the errors of one file: `add(row, column, value, rule, message)`. */
+export function errorsOf(file: string): {
+  problems: Problem[];
+  add: (
+    row: number | null,
+    column: string | null,
+    value: string | null,
+    rule: string,
+    message: string,
+  ) => void;
+} {
+  const problems: Problem[] = [];
+  return {
+    problems,
+    add: (row, column, value, rule, message) => {
+      problems.push(errorAt(file, row, column, value, rule, message));
+    },
+  };
+}
+
 export class RejectedInput extends Error {
   constructor(readonly problems: Problem[]) {
     const errors = problems.filter((p) => p.severity === 'error');

@@ -9,7 +9,7 @@ import { PROJECT_ROOT } from '../db/connect.ts';
 import { decode } from '../read/decode.ts';
 import { NATIONAL, unitId, validOn, LEVELS, type Level, type Unit } from '../normalize/units.ts';
 import { clean, matchKey } from '../normalize/text.ts';
-import { RejectedInput, type Problem } from './problems.ts';
+import { RejectedInput, errorAt, errorsOf, type Problem } from './problems.ts';
 
 export const REFORM_DATE = '2025-07-01';
 export const LAST_DAY_BEFORE_REFORM = '2025-06-30';
@@ -107,28 +107,12 @@ export function readDatasetJson(
     data = JSON.parse(text);
   } catch (error) {
     throw new RejectedInput([
-      {
-        file,
-        row: null,
-        column: null,
-        value: null,
-        rule: 'json',
-        message: `not JSON: ${(error as Error).message}`,
-        severity: 'error',
-      },
+      errorAt(file, null, null, null, 'json', `not JSON: ${(error as Error).message}`),
     ]);
   }
   if (!Array.isArray(data) || data.length === 0) {
     throw new RejectedInput([
-      {
-        file,
-        row: null,
-        column: null,
-        value: null,
-        rule: 'shape',
-        message: 'expected a non-empty array of provinces',
-        severity: 'error',
-      },
+      errorAt(file, null, null, null, 'shape', 'expected a non-empty array of provinces'),
     ]);
   }
   const provinces = data as DatasetUnit[];
@@ -145,15 +129,16 @@ export function readDatasetJson(
       (k) => typeof u?.[k] !== 'string' || u[k].trim() === '',
     );
     if (missing.length > 0) {
-      problems.push({
-        file,
-        row: null,
-        column: missing.join(','),
-        value: JSON.stringify(u?.Code ?? null),
-        rule: 'required',
-        message: `${where}: missing ${missing.join(', ')}`,
-        severity: 'error',
-      });
+      problems.push(
+        errorAt(
+          file,
+          null,
+          missing.join(','),
+          JSON.stringify(u?.Code ?? null),
+          'required',
+          `${where}: missing ${missing.join(', ')}`,
+        ),
+      );
       return null;
     }
     const unit: Unit = {
@@ -196,15 +181,9 @@ function duplicateIds(units: Unit[], file: string): Problem[] {
   const problems: Problem[] = [];
   for (const u of units) {
     if (seen.has(u.unit_id)) {
-      problems.push({
-        file,
-        row: null,
-        column: 'code',
-        value: u.code,
-        rule: 'unique',
-        message: `unit ${u.unit_id} appears twice`,
-        severity: 'error',
-      });
+      problems.push(
+        errorAt(file, null, 'code', u.code, 'unique', `unit ${u.unit_id} appears twice`),
+      );
     }
     seen.add(u.unit_id);
   }
@@ -220,29 +199,12 @@ const ISO = /^\d{4}-\d{2}-\d{2}$/;
  * unit came into being, looked up in the file first and then among `known` units.
  */
 export function readUnitsCsv(text: string, file: string, known: Unit[]): UnitList {
-  const problems: Problem[] = [];
-  const err = (
-    row: number | null,
-    column: string | null,
-    value: string | null,
-    rule: string,
-    message: string,
-  ) => problems.push({ file, row, column, value, rule, message, severity: 'error' });
+  const { problems, add: err } = errorsOf(file);
   let records: string[][];
   try {
     records = parseCsv(text, { skip_empty_lines: true, relax_column_count: true, trim: true });
   } catch (error) {
-    throw new RejectedInput([
-      {
-        file,
-        row: null,
-        column: null,
-        value: null,
-        rule: 'csv',
-        message: (error as Error).message,
-        severity: 'error',
-      },
-    ]);
+    throw new RejectedInput([errorAt(file, null, null, null, 'csv', (error as Error).message)]);
   }
   const header = (records[0] ?? []).map((h) => h.toLowerCase());
   const missing = CSV_COLUMNS.filter((c) => !header.includes(c));

@@ -32,12 +32,3 @@ export function matchKey(text: string): string {
     .replace(/ - /g, '-')
     .normalize('NFC');
 }
-
-/** Letters without any diacritics, for ASCII slugs and loose suggestions (never for matching). */
-export function ascii(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/đ/g, 'd')
-    .replace(/Đ/g, 'D');
-}

@@ -2,7 +2,7 @@
 // path validates every format. A problem's row is the record's number (the first record is 1).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Problem } from '../load/problems.ts';
+import { errorsOf, type Problem } from '../load/problems.ts';
 import { decode, DecodeError, type Encoding } from './decode.ts';
 import type { Sniffed } from './sniff.ts';
 import { StagedCsv } from './staged.ts';
@@ -29,14 +29,7 @@ export function readJson(
   workDir: string,
   encoding?: Encoding,
 ): ReadResult {
-  const problems: Problem[] = [];
-  const problem = (
-    row: number | null,
-    column: string | null,
-    value: string | null,
-    rule: string,
-    message: string,
-  ) => problems.push({ file, row, column, value, rule, message, severity: 'error' });
+  const { problems, add: problem } = errorsOf(file);
   let data: unknown;
   let used: Encoding = encoding ?? 'utf-8';
   try {

@@ -4,7 +4,7 @@
 // header is the sheet's first row: merged or unnamed header cells are reported, never guessed.
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Problem } from '../load/problems.ts';
+import { errorAt, type Problem } from '../load/problems.ts';
 import type { Sniffed } from './sniff.ts';
 import { StagedCsv } from './staged.ts';
 import type { ReadResult } from './json.ts';
@@ -83,15 +83,16 @@ export async function readXlsx(
   try {
     await workbook.xlsx.readFile(path);
   } catch (error) {
-    problems.push({
-      file,
-      row: null,
-      column: null,
-      value: null,
-      rule: 'xlsx',
-      message: `not a readable .xlsx workbook: ${(error as Error).message}`,
-      severity: 'error',
-    });
+    problems.push(
+      errorAt(
+        file,
+        null,
+        null,
+        null,
+        'xlsx',
+        `not a readable .xlsx workbook: ${(error as Error).message}`,
+      ),
+    );
     return { parts: [], problems, encoding: 'utf-8' };
   }
   let sheets = workbook.worksheets;
@@ -99,15 +100,16 @@ export async function readXlsx(
     const wanted = sheet.normalize('NFC').trim();
     sheets = sheets.filter((ws) => ws.name.normalize('NFC').trim() === wanted);
     if (sheets.length === 0) {
-      problems.push({
-        file,
-        row: null,
-        column: null,
-        value: sheet,
-        rule: 'sheet',
-        message: `no sheet is named "${sheet}"; the workbook has ${workbook.worksheets.map((ws) => `"${ws.name}"`).join(', ')}`,
-        severity: 'error',
-      });
+      problems.push(
+        errorAt(
+          file,
+          null,
+          null,
+          sheet,
+          'sheet',
+          `no sheet is named "${sheet}"; the workbook has ${workbook.worksheets.map((ws) => `"${ws.name}"`).join(', ')}`,
+        ),
+      );
       return { parts: [], problems, encoding: 'utf-8' };
     }
   }
@@ -120,7 +122,7 @@ export async function readXlsx(
       value: string | null,
       rule: string,
       message: string,
-    ) => problems.push({ file: name, row, column, value, rule, message, severity: 'error' });
+    ) => problems.push(errorAt(name, row, column, value, rule, message));
     const rows: ExcelJS.Row[] = [];
     let width = 0;
     ws.eachRow({ includeEmpty: false }, (row) => {
@@ -185,15 +187,9 @@ export async function readXlsx(
     );
   }
   if (parts.length === 0 && problems.length === 0) {
-    problems.push({
-      file,
-      row: null,
-      column: null,
-      value: null,
-      rule: 'empty_file',
-      message: 'every sheet of the workbook is empty',
-      severity: 'error',
-    });
+    problems.push(
+      errorAt(file, null, null, null, 'empty_file', 'every sheet of the workbook is empty'),
+    );
   }
   return { parts, problems, encoding: 'utf-8' };
 }
