@@ -87,9 +87,10 @@ export async function scorecard(
   db: Database,
   unitText: string,
   periodText: string,
+  index?: UnitIndex,
 ): Promise<Scorecard> {
   const { period, end } = readPeriod(periodText);
-  const unit = findUnit(new UnitIndex(await allUnits(db)), unitText, end);
+  const unit = findUnit(index ?? new UnitIndex(await allUnits(db)), unitText, end);
   const rows = await db.values<Omit<ScorecardRow, 'targets'>>(
     `select i.indicator_id, i.name_vi, i.name_en, i.unit, a.actual, a.numerator, a.denominator,
             a.coverage, a.source, coalesce(a.reconstructed, false) reconstructed

@@ -12,6 +12,7 @@ import * as demo from './commands/demo.ts';
 import * as status from './commands/status.ts';
 import * as sql from './commands/sql.ts';
 import * as refreshCommand from './commands/refresh.ts';
+import * as serve from './commands/serve.ts';
 
 interface Command {
   help: string;
@@ -27,6 +28,7 @@ const COMMANDS: Record<string, Command> = {
   status,
   sql,
   refresh: refreshCommand,
+  serve,
 };
 
 export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
@@ -37,11 +39,12 @@ Commands:
   init            create or migrate the database; load units, catalogue and plans
   units import    load full lists of administrative units (CSV or the public JSON)
   ingest FILE…    validate and load reported figures (CSV long or wide, JSON), all-or-nothing
-  start           init, then print a summary of what the database holds (npm start)
+  start           init, load the demo into an empty database, summarise, serve (npm start)
   demo            load a deterministic synthetic demo dataset through the ingest pipeline
   refresh         recompute actuals, target statuses, reporting and quality findings
   status          the scorecard of a unit for a period (--unit U --period P [--json])
   sql [QUERY]     read-only SQL over the database, one-shot or interactive
+  serve           the HTTP API and dashboards (--port 3000, --host 127.0.0.1)
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
 Exit codes: 0 success, 1 rejected input (nothing loaded), 2 usage error.`;

@@ -44,7 +44,16 @@ export class Database {
     readonly path: string,
     private readonly instance: DuckDBInstance,
     readonly connection: DuckDBConnection,
+    private readonly ownsInstance = true,
   ) {}
+
+  /**
+   * Another connection to the same instance: its own transactions, so that (in the server) reads
+   * never run inside an upload's transaction. Closing it leaves the instance open.
+   */
+  async fork(): Promise<Database> {
+    return new Database(this.path, this.instance, await this.instance.connect(), false);
+  }
 
   static async open(path = databasePath(), options: { readOnly?: boolean } = {}) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -105,7 +114,7 @@ export class Database {
 
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.ownsInstance) this.instance.closeSync();
   }
 }
 

@@ -22,7 +22,7 @@ describe('bin/chitieu.js', () => {
       expect(init.stderr).toBe('');
       expect(init.status).toBe(0);
       expect(init.stdout).toContain(`database ${env.CHITIEU_DB}`);
-      const again = chitieu(['start'], env);
+      const again = chitieu(['start', '--no-serve'], env);
       expect(again.status).toBe(0);
       expect(again.stdout).toContain('nothing to do');
       expect(again.stdout).toMatch(/province\s+63 → 34/);

@@ -1,6 +1,8 @@
 // `chitieu start` (npm start): initialise the default database, load the synthetic demo when it
-// holds no figures yet, and print what it holds. (The dashboards' server will be started here.)
+// holds no figures yet, print what it holds, and serve the dashboards and API.
+import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../../db/connect.ts';
+import { serve, serveConfig } from './serve.ts';
 import { initialise, describeInit } from './init.ts';
 import { runDemo, describeDemo } from './demo.ts';
 import { lastFullMonth } from '../../demo/calendar.ts';
@@ -8,16 +10,29 @@ import { DEFAULT_SEED } from '../../demo/generate.ts';
 import { catalogueSummary } from '../summary.ts';
 import type { Io } from '../io.ts';
 
-export const help = `chitieu start — initialise, load the demo if the database is empty, summarise
+export const help = `chitieu start — initialise, load the demo if the database is empty, serve
 
-Usage: chitieu start
+Usage: chitieu start [--port N] [--host H] [--no-serve]
 
 What \`npm start\` runs: \`chitieu init\`; then, when the database holds no figures at all, the
 synthetic demo dataset (\`chitieu demo\`, labelled as synthetic everywhere it shows); then a
-summary of units, catalogue, plans and figures. A database with real figures is never given
-demo data.`;
+summary of units, catalogue, plans and figures; then \`chitieu serve\` (dashboards and API on
+http://127.0.0.1:3000 unless --port/--host say otherwise). --no-serve stops after the summary.
+A database with real figures is never given demo data.`;
 
-export async function run(_args: string[], io: Io): Promise<number> {
+export async function run(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      'no-serve': { type: 'boolean' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
+  });
+  const config = serveConfig(
+    args.filter((a) => a !== '--no-serve'),
+    io.env,
+  );
   const db = await Database.open(databasePath(io.env));
   try {
     for (const line of describeInit(await initialise(db))) io.out(line);
@@ -37,10 +52,15 @@ export async function run(_args: string[], io: Io): Promise<number> {
     io.out('');
     for (const line of await catalogueSummary(db)) io.out(line);
     io.out('');
-    io.out('Next: npx chitieu status --unit VN --period <quarter>   (the scorecard)');
-    io.out('      npx chitieu sql "select * from progress limit 10"  (read-only SQL)');
-    return 0;
+    if (values['no-serve']) {
+      io.out('Next: npx chitieu serve   (dashboards and API on http://127.0.0.1:3000)');
+      io.out('      npx chitieu status --unit VN --period <quarter>   (the scorecard)');
+      io.out('      npx chitieu sql "select * from progress limit 10"  (read-only SQL)');
+      return 0;
+    }
   } finally {
     db.close();
   }
+  await serve(config, io);
+  return 0;
 }

@@ -1,0 +1,69 @@
+// The one error handler: {error: {code, message}}; the caller's mistakes get a 4xx and their
+// message, everything else a 500 with no detail (logged in full).
+import fp from 'fastify-plugin';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { HttpError } from '../errors.ts';
+import { LookupError } from '../../indicators/scorecard.ts';
+
+const LOOKUP_STATUS: Record<LookupError['code'], number> = {
+  UNKNOWN_UNIT: 404,
+  AMBIGUOUS_UNIT: 400,
+  INVALID_PERIOD: 400,
+};
+
+/** Fastify's own error codes for the caller's mistakes, as stable codes of ours. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_REQ_FILE_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'INVALID_REQUEST',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'INVALID_REQUEST',
+  FST_INVALID_MULTIPART_CONTENT_TYPE: 'INVALID_REQUEST',
+  FST_PARTS_LIMIT: 'PAYLOAD_TOO_LARGE',
+  FST_FILES_LIMIT: 'PAYLOAD_TOO_LARGE',
+};
+
+export function errorBody(code: string, message: string) {
+  return { error: { code, message } };
+}
+
+export default fp(
+  async function errorsPlugin(fastify: FastifyInstance) {
+    fastify.setErrorHandler((error: FastifyError, request, reply) => {
+      if (hasZodFastifySchemaValidationErrors(error)) {
+        const detail = error.validation
+          .map(
+            (v) =>
+              `${v.instancePath.replace(/^\//, '').replace(/\//g, '.') || 'value'}: ${v.message}`,
+          )
+          .join('; ');
+        return reply
+          .code(400)
+          .send(errorBody('INVALID_REQUEST', `invalid ${error.validationContext}: ${detail}`));
+      }
+      if (error instanceof HttpError) {
+        return reply.code(error.statusCode).send(errorBody(error.code, error.message));
+      }
+      if (error instanceof LookupError) {
+        return reply.code(LOOKUP_STATUS[error.code]).send(errorBody(error.code, error.message));
+      }
+      const status = error.statusCode ?? 500;
+      if (status >= 400 && status < 500) {
+        const code =
+          FASTIFY_CODES[error.code] ?? (status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST');
+        return reply.code(status).send(errorBody(code, error.message));
+      }
+      request.log.error({ err: error }, 'request failed');
+      return reply
+        .code(500)
+        .send(errorBody('INTERNAL', 'internal error; the server log has the details'));
+    });
+    fastify.setNotFoundHandler((request, reply) =>
+      reply
+        .code(404)
+        .send(errorBody('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    );
+  },
+  { name: 'errors' },
+);

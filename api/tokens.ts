@@ -1,0 +1,122 @@
+// Access tokens: a JSON file of hashed tokens beside the database (not in it, so that
+// `chitieu token create` works while the server holds the database). A token is shown once.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+
+export const ROLES = ['viewer', 'reporter', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+const storedToken = z.object({
+  id: z
+    .string()
+    .regex(/^[0-9a-f]{12}$/)
+    .describe('public part of the token, names it in logs'),
+  role: z.enum(ROLES),
+  unit: z.string().nullable().describe('reporter scope: a unit id or code, null for everywhere'),
+  label: z.string().describe('who or what holds the token'),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .describe('hash of the secret part'),
+  created_at: z.string(),
+  revoked_at: z.string().nullable(),
+});
+export type StoredToken = z.infer<typeof storedToken>;
+
+const tokenFile = z.object({ tokens: z.array(storedToken) });
+
+const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+/** `ct_<id>_<secret>`: the id is stored in clear, the 256-bit secret only as its hash. */
+export function parseToken(text: string): { id: string; secret: string } | null {
+  const m = /^ct_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/.exec(text.trim());
+  return m ? { id: m[1], secret: m[2] } : null;
+}
+
+export class TokenStore {
+  private tokens: StoredToken[] = [];
+  private loadedMtime = -1;
+  private checkedAt = 0;
+
+  constructor(readonly path: string) {}
+
+  /** Re-reads the file when it changed (checked at most once a second). */
+  load(now = Date.now()): StoredToken[] {
+    if (now - this.checkedAt < 1000 && this.loadedMtime >= 0) return this.tokens;
+    this.checkedAt = now;
+    const mtime = existsSync(this.path) ? statSync(this.path).mtimeMs : 0;
+    if (mtime !== this.loadedMtime) {
+      this.tokens = mtime === 0 ? [] : this.read();
+      this.loadedMtime = mtime;
+    }
+    return this.tokens;
+  }
+
+  private read(): StoredToken[] {
+    const parsed = tokenFile.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+    if (!parsed.success) {
+      throw new Error(`invalid token file ${this.path}: ${parsed.error.issues[0]?.message}`);
+    }
+    return parsed.data.tokens;
+  }
+
+  /** The live token this text is, or null (unknown, malformed or revoked). */
+  verify(text: string): StoredToken | null {
+    const parts = parseToken(text);
+    if (!parts) return null;
+    const found = this.load().find((t) => t.id === parts.id);
+    if (!found || found.revoked_at) return null;
+    const given = Buffer.from(hash(parts.secret), 'hex');
+    return timingSafeEqual(given, Buffer.from(found.sha256, 'hex')) ? found : null;
+  }
+
+  /** Adds a token and returns it in clear: the only time it exists outside its holder. */
+  create(
+    role: Role,
+    unit: string | null,
+    label: string,
+    now = new Date(),
+  ): { token: string; stored: StoredToken } {
+    const id = randomBytes(6).toString('hex');
+    const secret = randomBytes(32).toString('base64url');
+    const stored: StoredToken = {
+      id,
+      role,
+      unit,
+      label,
+      sha256: hash(secret),
+      created_at: now.toISOString(),
+      revoked_at: null,
+    };
+    this.save([...this.fresh(), stored]);
+    return { token: `ct_${id}_${secret}`, stored };
+  }
+
+  revoke(id: string, now = new Date()): StoredToken | null {
+    const tokens = this.fresh();
+    const found = tokens.find((t) => t.id === id);
+    if (!found) return null;
+    found.revoked_at ??= now.toISOString();
+    this.save(tokens);
+    return found;
+  }
+
+  list(): StoredToken[] {
+    return this.fresh();
+  }
+
+  private fresh(): StoredToken[] {
+    return existsSync(this.path) ? this.read() : [];
+  }
+
+  /** Written whole to a temporary file and renamed over: readers never see half a file. */
+  private save(tokens: StoredToken[]): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temp, this.path);
+    this.loadedMtime = -1;
+  }
+}
