@@ -1,4 +1,5 @@
-// The application as a Fastify plugin: services first (warehouse, cache, auth), then routes.
+// The application as a Fastify plugin: services first (warehouse, cache, auth), then the API's
+// routes and the dashboards' pages.
 // server.ts listens; tests register this on a bare instance and use app.inject.
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
@@ -7,6 +8,7 @@ import security from './plugins/security.ts';
 import warehouse from './plugins/warehouse.ts';
 import cache from './plugins/cache.ts';
 import auth from './plugins/auth.ts';
+import audit from './plugins/audit.ts';
 import openapi from './plugins/openapi.ts';
 import routes from './routes/index.ts';
 import type { ServerConfig } from './config.ts';
@@ -34,6 +36,7 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     openReads: config.openReads,
     failuresPerMinute: config.authFailuresPerMinute,
   });
+  await fastify.register(audit);
   await fastify.register(openapi);
   await fastify.register(routes);
 }

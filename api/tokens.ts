@@ -25,6 +25,13 @@ const storedToken = z.object({
 });
 export type StoredToken = z.infer<typeof storedToken>;
 
+/** What a label may be: it is printed in lists and recorded with each batch (one line). */
+export const LABEL = /^[^\p{Cc}]{1,200}$/u;
+
+/** A token as shown to people: everything but the hash. */
+export type ListedToken = Omit<StoredToken, 'sha256'>;
+export const listed = ({ sha256: _hash, ...t }: StoredToken): ListedToken => t;
+
 const tokenFile = z.object({ tokens: z.array(storedToken) });
 
 const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
@@ -37,19 +44,26 @@ export function parseToken(text: string): { id: string; secret: string } | null 
 
 export class TokenStore {
   private tokens: StoredToken[] = [];
-  private loadedMtime = -1;
-  private checkedAt = 0;
+  private signature = '';
 
   constructor(readonly path: string) {}
 
-  /** Re-reads the file when it changed (checked at most once a second). */
-  load(now = Date.now()): StoredToken[] {
-    if (now - this.checkedAt < 1000 && this.loadedMtime >= 0) return this.tokens;
-    this.checkedAt = now;
-    const mtime = existsSync(this.path) ? statSync(this.path).mtimeMs : 0;
-    if (mtime !== this.loadedMtime) {
-      this.tokens = mtime === 0 ? [] : this.read();
-      this.loadedMtime = mtime;
+  /**
+   * The tokens, re-read when the file changed. Checked on every call (one stat): a revocation
+   * by `chitieu token revoke` counts from the next request. A save renames a new file over the
+   * old one, so its inode changes even when the clock's resolution hides the new mtime.
+   */
+  load(): StoredToken[] {
+    let signature = 'absent';
+    try {
+      const s = statSync(this.path);
+      signature = `${s.ino}:${s.mtimeMs}:${s.size}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+    if (signature !== this.signature) {
+      this.tokens = signature === 'absent' ? [] : this.read();
+      this.signature = signature;
     }
     return this.tokens;
   }
@@ -117,6 +131,6 @@ export class TokenStore {
     const temp = `${this.path}.${process.pid}.tmp`;
     writeFileSync(temp, `${JSON.stringify({ tokens }, null, 2)}\n`, { mode: 0o600 });
     renameSync(temp, this.path);
-    this.loadedMtime = -1;
+    this.signature = '';
   }
 }

@@ -1,10 +1,14 @@
 // Bearer tokens and roles. Each route says what it needs in `config.access`; reads may be open
-// (config), uploads need a reporter or admin, SQL an analyst or admin. Repeated failed
-// authentications from one address are answered 429 for the rest of the minute.
+// (config), uploads need a reporter or admin, SQL an analyst or admin, token administration an
+// admin. Repeated failed authentications from one address are answered 429 for the rest of the
+// minute. A reporter's unit is resolved where it matters (reporterScope, at upload time).
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { TokenStore, type Role, type StoredToken } from '../tokens.ts';
+import { HttpError } from '../errors.ts';
 import { errorBody } from './errors.ts';
+import { findUnit, LookupError } from '../../indicators/scorecard.ts';
+import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
 
 export type Access = 'read' | 'ingest' | 'sql' | 'admin';
 
@@ -41,6 +45,34 @@ export interface AuthOptions {
   openReads: boolean;
   failuresPerMinute: number;
 }
+
+/**
+ * The unit a reporter may load figures for (with everything under it), read at `date`: the token
+ * holds a unit id, or a code stored as given when the database was busy at `token create`. A
+ * token whose unit names nothing is refused, never widened to everywhere.
+ */
+export function reporterScope(index: UnitIndex, principal: Principal, date: string): Unit {
+  if (!principal.unit) {
+    throw new HttpError(
+      403,
+      'TOKEN_WITHOUT_UNIT',
+      `reporter token ${principal.token_id} names no unit; an admin must issue one with --unit`,
+    );
+  }
+  try {
+    return findUnit(index, principal.unit, date);
+  } catch (error) {
+    if (!(error instanceof LookupError)) throw error;
+    throw new HttpError(
+      403,
+      'TOKEN_UNIT_UNRESOLVED',
+      `the unit of reporter token ${principal.token_id} (${principal.unit}) cannot be resolved: ` +
+        `${error.message}; an admin must issue a new token`,
+    );
+  }
+}
+
+const REALM = 'Bearer realm="chitieu"';
 
 const principalOf = (t: StoredToken): Principal => ({
   token_id: t.id,
@@ -90,6 +122,8 @@ export default fp(
     };
 
     fastify.addHook('onRequest', async (request, reply) => {
+      // CORS preflights carry no credentials by design; the cors plugin answers them
+      if (request.method === 'OPTIONS') return;
       const access: Access = request.routeOptions.config?.access ?? 'read';
       const given = bearer(request);
       if (given !== undefined) {
@@ -108,7 +142,8 @@ export default fp(
         const token = given === null ? null : store.verify(given);
         if (!token) {
           failures.fail(request.ip);
-          reply.header('www-authenticate', 'Bearer');
+          // RFC 6750 §3: the scheme, and why this token was not accepted
+          reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
           return reply
             .code(401)
             .send(errorBody('INVALID_TOKEN', 'the bearer token is unknown, malformed or revoked'));
@@ -118,12 +153,13 @@ export default fp(
       const principal = request.principal;
       if (access === 'read' && (options.openReads || principal)) return;
       if (!principal) {
-        reply.header('www-authenticate', 'Bearer');
+        reply.header('www-authenticate', REALM);
         return reply
           .code(401)
           .send(errorBody('UNAUTHENTICATED', `this needs a bearer token (${access})`));
       }
       if (!ROLE_ACCESS[principal.role].includes(access)) {
+        reply.header('www-authenticate', `${REALM}, error="insufficient_scope"`);
         return reply
           .code(403)
           .send(errorBody('FORBIDDEN', `role ${principal.role} may not ${access}`));

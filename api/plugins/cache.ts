@@ -17,8 +17,12 @@ export class ResponseCache {
     this.bytes = 0;
   }
 
+  /**
+   * The data version and today's date: answers that read "today" (overdue tasks, units in
+   * existence, default quarters) change at midnight even when the data does not.
+   */
   etag(): string {
-    return `"${this.version()}"`;
+    return `"${this.version()}-${new Date().toISOString().slice(0, 10)}"`;
   }
 
   /**
@@ -37,7 +41,7 @@ export class ResponseCache {
       .header('cache-control', 'no-cache')
       .header('content-type', contentType);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
-    const key = `${contentType} ${request.url}`;
+    const key = `${etag} ${contentType} ${request.url}`;
     let body = this.entries.get(key);
     if (body) {
       // most recently used last, so eviction drops the coldest

@@ -24,7 +24,7 @@ export class Warehouse {
   private idle: Database[] = [];
   private waiting: ((db: Database) => void)[] = [];
   private writing: Promise<unknown> = Promise.resolve();
-  private index: UnitIndex | null = null;
+  private index: Promise<UnitIndex> | null = null;
   private current: DataMeta = {
     version: '',
     data_as_of: null,
@@ -85,8 +85,12 @@ export class Warehouse {
   }
 
   /** Units of every period, indexed; rebuilt when the data version changes. */
-  async units(): Promise<UnitIndex> {
-    if (!this.index) this.index = await this.read(async (db) => new UnitIndex(await allUnits(db)));
+  units(): Promise<UnitIndex> {
+    // one build shared by every request that asks meanwhile
+    this.index ??= this.read(async (db) => new UnitIndex(await allUnits(db))).catch((error) => {
+      this.index = null;
+      throw error;
+    });
     return this.index;
   }
 

@@ -11,8 +11,10 @@ import * as ingest from './commands/ingest.ts';
 import * as demo from './commands/demo.ts';
 import * as status from './commands/status.ts';
 import * as sql from './commands/sql.ts';
+import * as exportCommand from './commands/export.ts';
 import * as refreshCommand from './commands/refresh.ts';
 import * as serve from './commands/serve.ts';
+import * as token from './commands/token.ts';
 
 interface Command {
   help: string;
@@ -27,8 +29,10 @@ const COMMANDS: Record<string, Command> = {
   demo,
   status,
   sql,
+  export: exportCommand,
   refresh: refreshCommand,
   serve,
+  token,
 };
 
 export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
@@ -44,7 +48,9 @@ Commands:
   refresh         recompute actuals, target statuses, reporting and quality findings
   status          the scorecard of a unit for a period (--unit U --period P [--json])
   sql [QUERY]     read-only SQL over the database, one-shot or interactive
+  export VIEW     observations or progress as CSV, Parquet or Arrow (--format, --out, filters)
   serve           the HTTP API and dashboards (--port 3000, --host 127.0.0.1)
+  token           API access tokens: create --role R [--unit U] [--label T], list, revoke ID
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
 Exit codes: 0 success, 1 rejected input (nothing loaded), 2 usage error.`;

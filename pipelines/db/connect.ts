@@ -61,6 +61,10 @@ export class Database {
     // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
     const config: Record<string, string> = {
       memory_limit: process.env.CHITIEU_MEMORY_LIMIT ?? '400MB',
+      // nothing is ever downloaded: parquet, json and icu are built in, and an unknown function
+      // must be an error rather than a fetch of the extension that has it
+      autoinstall_known_extensions: 'false',
+      autoload_known_extensions: 'false',
       ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
     };
     let instance: DuckDBInstance;

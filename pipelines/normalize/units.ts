@@ -134,6 +134,11 @@ export class UnitIndex {
     return this.byId.size;
   }
 
+  /** Every unit of every period. */
+  all(): IterableIterator<Unit> {
+    return this.byId.values();
+  }
+
   get(unitId: string): Unit | undefined {
     return this.byId.get(unitId);
   }

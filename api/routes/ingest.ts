@@ -1,0 +1,224 @@
+// POST /api/ingest: an uploaded file through the same pipeline, report and engine refresh as
+// `chitieu ingest`, as one write on the warehouse's queue. The upload is streamed to a temporary
+// file (never held whole in memory) that is removed whatever happens; every outcome is audited.
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import multipart from '@fastify/multipart';
+import type { FastifyError, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ingestFile, type IngestReport } from '../../pipelines/load/ingest.ts';
+import { batchMonths, refresh } from '../../indicators/compute/refresh.ts';
+import { badRequest, HttpError } from '../errors.ts';
+import { reporterScope, type Principal } from '../plugins/auth.ts';
+import { errorSchema, errors } from '../schemas/common.ts';
+import {
+  asReported,
+  ingestDescription,
+  ingestFields,
+  ingestRefusalSchema,
+  ingestReportSchema,
+  type IngestFields,
+} from '../schemas/ingest.ts';
+
+interface Upload {
+  path: string;
+  /** the name the client gave, without any folder */
+  name: string;
+  fields: IngestFields;
+}
+
+/** The client's file name as recorded: its last path segment, printable, at most 200 chars. */
+function uploadName(given: string | undefined): string {
+  const name = (given ?? '')
+    .split(/[/\\]/)
+    .pop()!
+    .normalize('NFC')
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim()
+    .slice(0, 200);
+  return name || 'upload';
+}
+
+/** Reads the form: the file to `dir` as it arrives, the text fields validated. */
+async function receive(request: FastifyRequest, dir: string, limit: number): Promise<Upload> {
+  let file: { path: string; name: string } | null = null;
+  const texts: Record<string, string> = {};
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file') {
+        throw badRequest(
+          'INVALID_REQUEST',
+          `unexpected file field "${part.fieldname}": send the figures as field "file"`,
+        );
+      }
+      const name = uploadName(part.filename);
+      const ext = extname(name).toLowerCase();
+      const path = join(dir, `upload${/^\.[a-z0-9]{1,8}$/.test(ext) ? ext : ''}`);
+      await pipeline(part.file, createWriteStream(path));
+      if (part.file.truncated) {
+        throw new HttpError(
+          413,
+          'PAYLOAD_TOO_LARGE',
+          `${name} is larger than the upload limit of ${limit} bytes`,
+        );
+      }
+      file = { path, name };
+    } else {
+      if (part.valueTruncated)
+        throw badRequest('INVALID_REQUEST', `field ${part.fieldname} is too long`);
+      texts[part.fieldname] = String(part.value);
+    }
+  }
+  if (!file) throw badRequest('INVALID_REQUEST', 'no file: send the figures as form field "file"');
+  const parsed = ingestFields.safeParse(texts);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
+      .join('; ');
+    throw badRequest('INVALID_REQUEST', `invalid form fields: ${detail}`);
+  }
+  if (parsed.data.sheet !== undefined && extname(file.name).toLowerCase() !== '.xlsx') {
+    throw badRequest('INVALID_REQUEST', 'sheet applies to .xlsx workbooks only');
+  }
+  return { ...file, fields: parsed.data };
+}
+
+/** What the audit keeps of a report: enough to find the file and see what it did. */
+const reportDetail = (r: IngestReport, scope: string | null) => ({
+  file: r.file,
+  sha256: r.sha256,
+  outcome: r.status,
+  rows_read: r.rowsRead,
+  rows_new: r.rowsNew,
+  rows_revised: r.rowsRevised,
+  errors: r.errorCount,
+  ...(r.errors[0] ? { first_error: r.errors[0].rule } : {}),
+  ...(scope ? { scope } : {}),
+});
+
+const loadedBy = (p: Principal) => `token:${p.token_id} (${p.label})`;
+
+const ingest: FastifyPluginAsyncZod = async (fastify) => {
+  const limit = fastify.config.bodyLimit;
+  // registered here, so that only this route reads multipart bodies
+  await fastify.register(multipart, {
+    limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
+  });
+
+  fastify.post(
+    '/api/ingest',
+    {
+      config: { access: 'ingest', action: 'ingest' },
+      schema: {
+        tags: ['data'],
+        summary: 'Upload reported figures',
+        description: ingestDescription,
+        consumes: ['multipart/form-data'],
+        security: [{ bearer: [] }],
+        response: {
+          200: ingestReportSchema.describe('loaded, unchanged or dry_run'),
+          ...errors,
+          403: z.union([ingestRefusalSchema, errorSchema]),
+          413: errorSchema,
+          415: errorSchema,
+          422: ingestRefusalSchema.describe('rejected: every problem, nothing loaded'),
+        },
+      },
+    },
+    async (request, reply) => {
+      // auth ran first: a principal with ingest access
+      const principal = request.principal!;
+      let report: IngestReport | null = null;
+      let scope: string | null = null;
+      let dir: string | null = null;
+      try {
+        if (!request.isMultipart()) {
+          throw new HttpError(
+            415,
+            'UNSUPPORTED_MEDIA_TYPE',
+            'POST /api/ingest takes multipart/form-data: the file as field "file", and optional ' +
+              'fields layout, period, encoding, sheet, dry_run',
+          );
+        }
+        if (principal.role === 'reporter') {
+          const today = new Date().toISOString().slice(0, 10);
+          scope = reporterScope(await fastify.warehouse.units(), principal, today).unit_id;
+        }
+        dir = mkdtempSync(join(tmpdir(), 'chitieu-upload-'));
+        const upload = await receive(request, dir, limit);
+        const done = await fastify.warehouse.write(async (db) => {
+          report = await ingestFile(db, upload.path, {
+            dryRun: upload.fields.dry_run ?? false,
+            layout: upload.fields.layout,
+            period: upload.fields.period,
+            encoding: upload.fields.encoding,
+            sheet: upload.fields.sheet,
+            fileName: upload.name,
+            loadedBy: loadedBy(principal),
+            ...(scope ? { scopeUnitId: scope } : {}),
+          });
+          // the engine follows the data, as after `chitieu ingest`: the months this batch touched
+          if (report.status === 'loaded' && report.batchId) {
+            await refresh(db, { months: await batchMonths(db, report.batchId) });
+          }
+          return report;
+        });
+        const r = asReported(done);
+        if (r.status !== 'rejected') {
+          await fastify.audit(request, {
+            action: 'ingest',
+            status: 200,
+            batch_id: r.batchId,
+            detail: reportDetail(done, scope),
+          });
+          return reply.code(200).send(r);
+        }
+        const outOfScope = r.errors.some((p) => p.rule === 'out_of_scope');
+        const status = outOfScope ? 403 : 422;
+        await fastify.audit(request, {
+          action: 'ingest',
+          status,
+          detail: reportDetail(done, scope),
+        });
+        return reply.code(status).send({
+          ...r,
+          error: outOfScope
+            ? {
+                code: 'OUT_OF_SCOPE',
+                message: `${r.file}: rows for units outside ${scope} (this token's scope); nothing loaded`,
+              }
+            : {
+                code: 'INGEST_REJECTED',
+                message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
+              },
+        });
+      } catch (error) {
+        if (!request.audited) {
+          const e = error as Partial<FastifyError> & { code?: string };
+          const status =
+            e instanceof HttpError || (e.statusCode && e.statusCode < 500) ? e.statusCode! : 500;
+          const partial = report as IngestReport | null;
+          await fastify.audit(request, {
+            action: 'ingest',
+            status,
+            // a batch that loaded before the engine failed is still a batch
+            batch_id: partial?.batchId ?? null,
+            detail: {
+              error: e instanceof HttpError ? e.code : (e.code ?? 'INTERNAL'),
+              ...(partial ? reportDetail(partial, scope) : {}),
+            },
+          });
+        }
+        throw error;
+      } finally {
+        if (dir) rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+};
+
+export default ingest;

@@ -1,0 +1,28 @@
+// GET /api/procedures: essential procedures of the plans with counts per status.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { errors } from '../schemas/common.ts';
+import { proceduresQuery, proceduresResponse } from '../schemas/procedures.ts';
+import { listProcedures } from '../services/procedures.ts';
+
+const route: FastifyPluginAsyncZod = async (fastify) => {
+  fastify.get(
+    '/api/procedures',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Essential procedures (TTHC thiết yếu) of the plans',
+        description: 'With counts per status and per online level.',
+        querystring: proceduresQuery,
+        response: { 200: proceduresResponse, ...errors },
+      },
+    },
+    async (request, reply) => {
+      const index = await fastify.warehouse.units();
+      return fastify.responses.send(request, reply, () =>
+        fastify.warehouse.read((db) => listProcedures(db, index, request.query)),
+      );
+    },
+  );
+};
+
+export default route;

@@ -1,0 +1,24 @@
+// GET /api/export/{observations|progress}.{csv|parquet|arrow}: the path and the filters.
+import { z } from 'zod';
+import { EXPORT_FORMATS, EXPORT_KINDS } from '../services/export.ts';
+import { periodParam, unitParam } from './common.ts';
+
+export const exportParams = z.object({
+  kind: z.enum(EXPORT_KINDS).describe('the view exported'),
+  format: z
+    .enum(EXPORT_FORMATS)
+    .describe('csv (RFC 4180, UTF-8), parquet, arrow (Arrow IPC stream)'),
+});
+
+export const exportQuery = z.object({
+  unit: unitParam
+    .optional()
+    .describe(
+      'the unit and its whole subtree; a GSO code is read at the end of `to` (else `from`, else today)',
+    ),
+  from: periodParam.optional().describe('rows whose period starts on or after this period starts'),
+  to: periodParam.optional().describe('rows whose period starts on or before this period ends'),
+  indicator: z.string().min(1).max(64).optional().describe('progress only: one indicator id'),
+});
+
+export type ExportQuery = z.infer<typeof exportQuery>;

@@ -1,0 +1,89 @@
+// POST /api/ingest: the form fields beside the file, and the report (the same object as
+// `chitieu ingest --report` writes for each file).
+import { z } from 'zod';
+import type { IngestReport } from '../../pipelines/load/ingest.ts';
+import type { Encoding } from '../../pipelines/read/decode.ts';
+import { parsePeriod } from '../../pipelines/normalize/periods.ts';
+import { errorSchema } from './common.ts';
+
+const ENCODING_NAMES = [
+  'utf-8',
+  'utf-16le',
+  'utf-16be',
+  'windows-1258',
+] as const satisfies readonly Encoding[];
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+
+/** The text fields of the form (multipart fields are strings); anything else is refused. */
+export const ingestFields = z
+  .object({
+    layout: z
+      .enum(['long', 'wide'])
+      .optional()
+      .describe('force the layout (default: long when there are metric and value columns)'),
+    period: z
+      .string()
+      .max(32)
+      .refine((p) => parsePeriod(p) !== null, {
+        message: 'unreadable period (2024, 2024-Q3, 2024-07, 2024-07-19, Tháng 7/2024 …)',
+      })
+      .optional()
+      .describe('the period of every row of a wide file without a period column'),
+    encoding: z.enum(ENCODING_NAMES).optional().describe('default: detected'),
+    sheet: z
+      .string()
+      .min(1)
+      .max(100)
+      .optional()
+      .describe('read only this sheet of an XLSX workbook (default: every sheet)'),
+    dry_run: flag.optional().describe('validate and report; write nothing'),
+  })
+  .strict();
+export type IngestFields = z.infer<typeof ingestFields>;
+
+export const problemSchema = z.object({
+  file: z.string(),
+  row: z.number().int().nullable().describe('1-based line or record; null for the whole file'),
+  column: z.string().nullable(),
+  value: z.string().nullable(),
+  rule: z.string().describe('the rule broken: unknown_metric, out_of_scope, …'),
+  message: z.string(),
+  severity: z.enum(['error', 'warning']),
+});
+
+export const ingestReportSchema = z.object({
+  file: z.string().describe('the uploaded file name (with [sheet] when one was asked for)'),
+  sha256: z.string(),
+  status: z.enum(['loaded', 'unchanged', 'rejected', 'dry_run']),
+  batchId: z.string().nullable().describe('the batch loaded, when one was'),
+  layout: z.enum(['long', 'wide', 'json']),
+  encoding: z.string(),
+  rowsRead: z.number(),
+  rowsNew: z.number(),
+  rowsRevised: z.number(),
+  rowsUnchanged: z.number(),
+  rowsMissing: z.number().describe('figures left blank or "-": missing, not zero, not loaded'),
+  errors: z.array(problemSchema).describe('the first 1000 errors'),
+  warnings: z.array(problemSchema).describe('the first 1000 warnings'),
+  errorCount: z.number(),
+  warningCount: z.number(),
+  seconds: z.number(),
+});
+
+// the schema must describe every report the pipeline can produce
+type Reported = z.infer<typeof ingestReportSchema>;
+export const asReported = (r: IngestReport): Reported => r;
+
+/** A refused file: the whole report, and an error code and message like every error body. */
+export const ingestRefusalSchema = ingestReportSchema.extend(errorSchema.shape);
+
+export const ingestDescription = `Uploads one file of reported figures (multipart/form-data) and
+runs it through the same pipeline as \`chitieu ingest\`: field \`file\` (CSV long or wide, XLSX,
+JSON), optional fields \`layout\` (long|wide), \`period\`, \`encoding\`, \`sheet\`, \`dry_run\`
+(true|false). The whole file is validated; a file with any error loads nothing (422, every
+problem listed). A reporter's token may load figures only for its unit and the units under it:
+any other row is refused with 403 and nothing is loaded. After a load the indicators of the
+months touched are recomputed before the answer. Every upload is audited.`;

@@ -1,0 +1,57 @@
+// Reporting timeliness as a unit × month grid: the unit's own obligations and its children's,
+// each month on_time, late, missing or pending (from the `reporting` view).
+import type { Database } from '../../pipelines/db/connect.ts';
+import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { findUnit } from '../../indicators/scorecard.ts';
+import type { ReportingQuery, ReportingResponse } from '../schemas/reporting.ts';
+import { countBy, readRange, today } from './common.ts';
+
+type Cell = ReportingResponse['cells'][number] & { code: string; name: string; own: boolean };
+
+const month = (iso: string) => iso.slice(0, 7);
+
+function monthsBetween(first: string, last: string): string[] {
+  const out: string[] = [];
+  let [y, m] = first.split('-').map(Number);
+  for (let p = first; p <= last; p = `${y}-${String(m).padStart(2, '0')}`) {
+    out.push(p);
+    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
+  }
+  return out;
+}
+
+export async function reportingGrid(
+  db: Database,
+  units: UnitIndex,
+  params: ReportingQuery,
+): Promise<ReportingResponse> {
+  const range = readRange(params.from, params.to);
+  const unit = findUnit(units, params.unit ?? 'VN', range.to?.end ?? today());
+  // grain: one row per (unit, month) owed by the unit or one of its children; months are
+  // YYYY-MM text, so the range compares as text
+  const cells = await db.all<Cell>(
+    `select r.unit_id, u.code, u.full_name as name, r.unit_id = $u own, r.period,
+            strftime(r.due_on, '%Y-%m-%d') due_on,
+            strftime(r.received_at, '%Y-%m-%d %H:%M:%S') received_at, r.status, r.plan_id
+     from reporting r join core.units u using (unit_id)
+     where (r.unit_id = $u or u.parent_id = $u) and r.period between $from and $to
+     order by own desc, u.code, r.unit_id, r.period`,
+    {
+      u: unit.unit_id,
+      from: range.from ? month(range.from.start) : '0000-00',
+      to: range.to ? month(range.to.end) : '9999-99',
+    },
+  );
+  const rows = new Map<string, ReportingResponse['units'][number]>();
+  for (const c of cells) rows.set(c.unit_id, { unit_id: c.unit_id, code: c.code, name: c.name });
+  const periods = cells.map((c) => c.period).sort();
+  const first = range.from ? month(range.from.start) : periods[0];
+  const last = range.to ? month(range.to.end) : periods.at(-1);
+  return {
+    unit: { unit_id: unit.unit_id, code: unit.code, name: unit.full_name },
+    units: [...rows.values()],
+    periods: first && last ? monthsBetween(first, last) : [],
+    cells: cells.map(({ code: _c, name: _n, own: _o, ...cell }) => cell),
+    summary: countBy(cells, (c) => c.status),
+  };
+}

@@ -1,0 +1,41 @@
+// The scorecard of indicators/scorecard.ts (the CLI's `status`), with each indicator's actual in
+// the previous period of the same grain beside it.
+import type { Database } from '../../pipelines/db/connect.ts';
+import { formatPeriod, parsePeriod, previousPeriod } from '../../pipelines/normalize/periods.ts';
+import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { scorecard } from '../../indicators/scorecard.ts';
+import type { ScorecardQuery, ScorecardResponse } from '../schemas/scorecard.ts';
+
+export async function unitScorecard(
+  db: Database,
+  units: UnitIndex,
+  params: ScorecardQuery,
+): Promise<ScorecardResponse> {
+  const card = await scorecard(db, params.unit, params.period, units);
+  const parsed = parsePeriod(card.period);
+  const before = parsed && previousPeriod(parsed);
+  const previousPeriodText = before ? formatPeriod(before) : null;
+  const previous = new Map<string, number | null>();
+  if (previousPeriodText) {
+    const rows = await db.all<{ indicator_id: string; actual: number | null }>(
+      'select indicator_id, actual from core.actuals where unit_id = $u and period = $p',
+      { u: card.unit.unit_id, p: previousPeriodText },
+    );
+    for (const r of rows) previous.set(r.indicator_id, r.actual);
+  }
+  return {
+    ...card,
+    unit: { ...card.unit, level: card.unit.level as ScorecardResponse['unit']['level'] },
+    previous_period: previousPeriodText,
+    rows: card.rows.map((r) => ({
+      ...r,
+      source: r.source as ScorecardResponse['rows'][number]['source'],
+      previous: previous.get(r.indicator_id) ?? null,
+      targets: r.targets.map((t) => ({
+        ...t,
+        status: t.status as ScorecardResponse['rows'][number]['targets'][number]['status'],
+        comparator: t.comparator as '>=' | '>' | '<=' | '<',
+      })),
+    })),
+  };
+}

@@ -1,0 +1,168 @@
+// npm run bench (HTTP part): autocannon on loopback against a real `chitieu serve` on the demo
+// database, in another process. In one run, back to back: /api/health (the baseline), the
+// national scorecard, a long series, and the dashboards' overview and indicator pages; then the
+// uncached server time of each page against the API call it is drawn from. Medians and ratios go
+// to .bench/http.json.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+// autocannon ships no types; the part used here is small
+// @ts-expect-error -- untyped module
+import autocannon from 'autocannon';
+import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
+
+interface CannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 5);
+const dir = resolve(PROJECT_ROOT, '.bench');
+mkdirSync(dir, { recursive: true });
+const db = join(dir, `http-${process.pid}.duckdb`);
+const env = {
+  ...process.env,
+  CHITIEU_DB: db,
+  CHITIEU_TOKENS: join(dir, `http-${process.pid}-tokens.json`),
+  CHITIEU_LOG_LEVEL: 'warn',
+};
+const chitieu = join(PROJECT_ROOT, 'bin/chitieu.js');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() =>
+        typeof address === 'object' && address ? ok(address.port) : fail(new Error('no port')),
+      );
+    });
+  });
+}
+
+async function waitFor(url: string, child: ChildProcess): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}`);
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`server did not answer ${url}`);
+}
+
+function cannon(url: string): Promise<CannonResult> {
+  return new Promise((ok, fail) =>
+    autocannon(
+      { url, connections: 10, duration: SECONDS },
+      (error: Error | null, result: CannonResult) => (error ? fail(error) : ok(result)),
+    ),
+  );
+}
+
+/** Median server-side time of one uncached request (a fresh URL each time), in ms. */
+async function uncached(url: string, n: number): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const res = await fetch(`${url}${url.includes('?') ? '&' : '?'}bench=${Date.now()}-${i}`);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  return median(times);
+}
+
+rmSync(db, { force: true });
+console.log('building the demo database …');
+execFileSync(process.execPath, [chitieu, 'demo'], { env, stdio: 'ignore' });
+const port = await freePort();
+const server = spawn(process.execPath, [chitieu, 'serve', '--port', String(port)], {
+  env,
+  stdio: 'ignore',
+});
+const base = `http://127.0.0.1:${port}`;
+try {
+  await waitFor(`${base}/api/health`, server);
+  const health = (await (await fetch(`${base}/api/health`)).json()) as { data_as_of: string };
+  const month = health.data_as_of.slice(0, 7);
+  const year = Number(month.slice(0, 4));
+  const q = Math.ceil(Number(month.slice(5, 7)) / 3) - 1;
+  const quarter = q === 0 ? `${year - 1}-Q4` : `${year}-Q${q}`;
+  const targets: Record<string, string> = {
+    health: '/api/health',
+    scorecard: `/api/scorecard?unit=VN&period=${quarter}`,
+    series: '/api/series?indicator=cccd_coverage&unit=VN&grain=month',
+    overview_page: `/?unit=VN&period=${quarter}`,
+    indicator_page: `/indicator/cccd_coverage?unit=VN&period=${quarter}`,
+  };
+  const rates: Record<string, number[]> = {};
+  let errors = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    for (const [name, path] of Object.entries(targets)) {
+      const r = await cannon(`${base}${path}`);
+      errors += r.errors + r.non2xx + r.timeouts;
+      (rates[name] ??= []).push(r.requests.average);
+      console.log(
+        `  run ${i + 1} ${name}: ${r.requests.average.toFixed(0)} req/s (p99 ${r.latency.p99} ms, errors ${r.errors + r.non2xx + r.timeouts})`,
+      );
+    }
+  }
+  const med = Object.fromEntries(Object.entries(rates).map(([k, v]) => [k, median(v)]));
+  // pages against the API call they are drawn from, each computed afresh (cache bypassed)
+  const pairs: Record<string, [string, string]> = {
+    overview: [targets.overview_page, targets.scorecard],
+    indicator: [
+      targets.indicator_page,
+      `/api/series?indicator=cccd_coverage&unit=VN&grain=quarter`,
+    ],
+  };
+  const pageTimes: Record<string, { page_ms: number; api_ms: number; ratio: number }> = {};
+  for (const [name, [page, api]] of Object.entries(pairs)) {
+    const pageMs: number[] = [];
+    const apiMs: number[] = [];
+    for (let i = 0; i < REPEAT; i++) {
+      pageMs.push(await uncached(`${base}${page}`, 15));
+      apiMs.push(await uncached(`${base}${api}`, 15));
+    }
+    pageTimes[name] = {
+      page_ms: median(pageMs),
+      api_ms: median(apiMs),
+      ratio: median(pageMs) / median(apiMs),
+    };
+  }
+  const result = {
+    measured_at: new Date().toISOString(),
+    repeat: REPEAT,
+    seconds_each: SECONDS,
+    req_per_s_median: med,
+    ratio_to_health: {
+      scorecard: med.scorecard / med.health,
+      series: med.series / med.health,
+      overview_page: med.overview_page / med.health,
+      indicator_page: med.indicator_page / med.health,
+    },
+    errors,
+    uncached_page_vs_api: pageTimes,
+  };
+  writeFileSync(join(dir, 'http.json'), `${JSON.stringify(result, null, 2)}\n`);
+  console.log(JSON.stringify(result, null, 2));
+} finally {
+  server.kill('SIGTERM');
+  await new Promise((r) => server.once('exit', r));
+  rmSync(db, { force: true });
+  rmSync(`${db}.wal`, { force: true });
+  rmSync(env.CHITIEU_TOKENS, { force: true });
+}
