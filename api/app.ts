@@ -11,6 +11,7 @@ import auth from './plugins/auth.ts';
 import audit from './plugins/audit.ts';
 import openapi from './plugins/openapi.ts';
 import routes from './routes/index.ts';
+import dashboards from '../dashboards/plugin.ts';
 import type { ServerConfig } from './config.ts';
 
 declare module 'fastify' {
@@ -39,4 +40,5 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   await fastify.register(audit);
   await fastify.register(openapi);
   await fastify.register(routes);
+  await fastify.register(dashboards);
 }

@@ -14,6 +14,7 @@ import * as sql from './commands/sql.ts';
 import * as exportCommand from './commands/export.ts';
 import * as refreshCommand from './commands/refresh.ts';
 import * as serve from './commands/serve.ts';
+import * as report from './commands/report.ts';
 import * as token from './commands/token.ts';
 
 interface Command {
@@ -32,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   export: exportCommand,
   refresh: refreshCommand,
   serve,
+  report,
   token,
 };
 
@@ -50,6 +52,7 @@ Commands:
   sql [QUERY]     read-only SQL over the database, one-shot or interactive
   export VIEW     observations or progress as CSV, Parquet or Arrow (--format, --out, filters)
   serve           the HTTP API and dashboards (--port 3000, --host 127.0.0.1)
+  report          the quarterly pack as an A4 PDF (--unit U --quarter Q --pdf FILE)
   token           API access tokens: create --role R [--unit U] [--label T], list, revoke ID
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.

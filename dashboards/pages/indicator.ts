@@ -1,0 +1,414 @@
+// Indicator (Chỉ tiêu): one indicator of one unit — its series against every binding target
+// (baseline, expected path, projection, forecast date; rebuilt points marked), a sentence with the
+// latest actual and each target's status, the unit's children ranked for a quarter, a table behind
+// each chart, and how the indicator is computed.
+import { series } from '../../api/services/series.ts';
+import { ranking } from '../../api/services/ranking.ts';
+import { catalogue } from '../../api/services/indicators.ts';
+import { listPlans } from '../../api/services/plans.ts';
+import { requireIndicator } from '../../api/services/common.ts';
+import { badRequest } from '../../api/errors.ts';
+import { parsePeriod, periodEnd, type Period } from '../../pipelines/normalize/periods.ts';
+import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
+import { findUnit } from '../../indicators/scorecard.ts';
+import { rankingChart, seriesChart, type RankingRow } from '../charts/index.ts';
+import { renderPlot } from '../render/plot.ts';
+import { html, raw, type Html } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import type { Words } from '../i18n/index.ts';
+import {
+  pageQuarter,
+  progressBar,
+  provinceChoices,
+  quarterChoices,
+  statusBadge,
+} from './common.ts';
+import type { PageData } from './index.ts';
+
+const GRAINS = ['month', 'quarter'] as const;
+type Grain = (typeof GRAINS)[number];
+
+const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
+
+/** A figure as the indicator counts it: 85,5% or 1.234.567. */
+export function figure(w: Words, unit: string, value: number | null | undefined): string {
+  return unit === 'percent' ? w.pct(value) : w.int(value);
+}
+
+function readGrain(text: string | undefined): Grain {
+  if (text === undefined || text === '') return 'month';
+  if ((GRAINS as readonly string[]).includes(text)) return text as Grain;
+  throw badRequest('INVALID_GRAIN', `invalid grain: ${text} (month or quarter)`);
+}
+
+/** The svg of a chart, named and described by the builder's own accessible text. */
+function chart(options: ReturnType<typeof seriesChart>): Html {
+  return raw(
+    renderPlot(options, {
+      title: String(options.ariaLabel ?? ''),
+      description: String(options.ariaDescription ?? ''),
+    }),
+  );
+}
+
+export async function render(ctx: PageContext, { db, units, params }: PageData): Promise<string> {
+  const { w } = ctx;
+  // the catalogue first: an unknown indicator is a 404 whatever the other parameters say
+  const info = await requireIndicator(db, params.id ?? '');
+  const grain = readGrain(ctx.query.grain);
+  const unitText = ctx.query.unit ?? 'VN';
+  const quarter = await pageQuarter(db, ctx, unitText, units);
+  // a code is read at the quarter's end, as the overview and the ranking read it
+  const unit = findUnit(units, unitText, periodEnd(parsePeriod(quarter) as Period));
+  const name = ctx.lang === 'vi' ? info.name_vi : info.name_en;
+  const fmt = (v: number | null | undefined) => figure(w, info.unit, v);
+
+  const s = await series(db, units, {
+    indicator: info.indicator_id,
+    unit: unit.unit_id,
+    grain,
+  });
+  const rank = await ranking(db, units, {
+    indicator: info.indicator_id,
+    unit: unit.unit_id,
+    period: quarter,
+  });
+  const plans = new Map((await listPlans(db)).plans.map((p) => [p.plan_id, p]));
+  const cite = (planId: string) => plans.get(planId)?.document_no ?? planId;
+  const cat = await catalogue(db);
+  const definition = cat.indicators.find((i) => i.indicator_id === info.indicator_id);
+  const metricName = (id: string | null) => {
+    const m = id ? cat.metrics.find((x) => x.metric_id === id) : undefined;
+    return m ? `${ctx.lang === 'vi' ? m.name_vi : m.name_en} (${m.metric_id})` : (id ?? '—');
+  };
+
+  const link = (unitId: string, extra: Record<string, string> = {}) =>
+    href(ctx, `/indicator/${encodeURIComponent(info.indicator_id)}`, {
+      unit: unitId,
+      period: quarter,
+      grain: grain === 'month' ? null : grain,
+      ...extra,
+    });
+
+  // ---- the series
+  const ratio = info.denominator !== null;
+  const latest = [...s.points].reverse().find((p) => p.actual !== null) ?? null;
+  const rebuilt = s.points.filter((p) => p.reconstructed).length;
+  const projectionOf = new Map(s.projection.map((p) => [p.target_id, p]));
+  const seriesOptions = seriesChart(s, {
+    lang: ctx.lang,
+    unit: info.unit,
+    title: `${name} — ${s.unit.name}`,
+    plans: Object.fromEntries(s.targets.map((t) => [t.plan_id, cite(t.plan_id)])),
+  });
+
+  const headline = html`<p class="lead">
+      ${
+        latest
+          ? html`${w.t('indicator_latest', { period: w.period(latest.period) })}:
+              <strong class="latest">${fmt(latest.actual)}</strong>
+              ${
+                info.unit === 'percent' && latest.numerator !== null
+                  ? html`<span class="muted"
+                      >(${w.int(latest.numerator)}/${w.int(latest.denominator)})</span
+                    >`
+                  : ''
+              }
+              ${
+                latest.coverage !== null && latest.coverage < 1
+                  ? html`<span class="muted"
+                      >— ${w.t('coverage_of', { pct: w.pct(latest.coverage * 100, 0) })}</span
+                    >`
+                  : ''
+              }
+              ${latest.reconstructed ? html`<span class="muted reconstructed">— ${w.t('reconstructed')}</span>` : ''}.`
+          : html`${w.t('no_data')}.`
+      }
+    </p>
+    ${
+      s.targets.length === 0
+        ? html`<p class="muted">${w.t('no_target')}.</p>`
+        : html`<ul class="targets">
+            ${s.targets.map((t) => {
+              const p = projectionOf.get(t.target_id);
+              return html`<li>
+                ${statusBadge(w, p?.status)} ${w.t('target')}: ${COMPARATORS[t.comparator]}
+                ${fmt(t.value)}, ${w.t('deadline').toLowerCase()} ${w.date(t.deadline)}
+                (${w.t('source').toLowerCase()}:
+                <a href="${href(ctx, `/plans/${encodeURIComponent(t.plan_id)}`)}"
+                  >${cite(t.plan_id)}</a
+                >,
+                ${t.clause})${
+                  p?.projected !== null && p?.projected !== undefined
+                    ? html` — ${w.t('projected').toLowerCase()} ${fmt(p.projected)}`
+                    : ''
+                }${p?.forecast_on ? html`; ${w.t('forecast_on').toLowerCase()} ${w.date(p.forecast_on)}` : ''}.
+                ${p?.ratio !== null && p?.ratio !== undefined ? progressBar(w, p.ratio, p.status) : ''}
+              </li>`;
+            })}
+          </ul>`
+    }`;
+
+  const seriesTable = html`<table class="series">
+    <caption>
+      ${name} — ${s.unit.name}
+      (${w.t(grain === 'month' ? 'indicator_grain_month' : 'indicator_grain_quarter')})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${w.t('period')}</th>
+        <th scope="col" class="num">${w.t('actual')}</th>
+        ${
+          ratio
+            ? html`<th scope="col" class="num">${w.t('numerator')}</th>
+                <th scope="col" class="num">${w.t('denominator')}</th>`
+            : ''
+        }
+        <th scope="col" class="num">${w.t('coverage')}</th>
+        <th scope="col">${w.t('source')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${s.points.map(
+        (p) =>
+          html`<tr data-period="${p.period}" class="${p.reconstructed ? 'reconstructed' : ''}">
+            <th scope="row">${w.period(p.period)}</th>
+            <td class="num">${fmt(p.actual)}</td>
+            ${
+              ratio
+                ? html`<td class="num">${w.int(p.numerator)}</td>
+                    <td class="num">${w.int(p.denominator)}</td>`
+                : ''
+            }
+            <td class="num">${p.coverage === null ? '—' : w.pct(p.coverage * 100, 0)}</td>
+            <td>
+              ${p.reconstructed ? html`<span class="muted">${w.t('reconstructed')}</span>` : ''}
+            </td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+
+  const targetsTable = s.targets.length
+    ? html`<table class="series-targets">
+        <caption>
+          ${w.t('indicator_targets_table')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${w.t('target')}</th>
+            <th scope="col">${w.t('deadline')}</th>
+            <th scope="col" class="num">${w.t('baseline')}</th>
+            <th scope="col" class="num">${w.t('projected')}</th>
+            <th scope="col">${w.t('forecast_on')}</th>
+            <th scope="col">${w.t('status')}</th>
+            <th scope="col">${w.t('source')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${s.targets.map((t) => {
+            const p = projectionOf.get(t.target_id);
+            return html`<tr>
+              <td>${COMPARATORS[t.comparator]} ${fmt(t.value)}</td>
+              <td>${w.date(t.window_start)} – ${w.date(t.deadline)}</td>
+              <td class="num">${fmt(t.baseline)}</td>
+              <td class="num">${fmt(p?.projected)}</td>
+              <td>${w.date(p?.forecast_on)}</td>
+              <td>${statusBadge(w, p?.status)}</td>
+              <td>${cite(t.plan_id)}, ${t.clause}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>`
+    : '';
+
+  // ---- the children ranked
+  const rankingRows: RankingRow[] = rank.rows.map((r) => ({
+    unit_id: r.unit_id,
+    code: r.code,
+    name: r.name,
+    actual: r.actual,
+    coverage: r.coverage,
+    status: r.target?.status ?? null,
+    ratio: r.target?.ratio ?? null,
+    target_value: r.target?.value ?? null,
+  }));
+  const rankingSection = rank.rows.length
+    ? html`<figure class="chart" id="ranking-chart">
+          ${chart(
+            rankingChart(rankingRows, {
+              lang: ctx.lang,
+              unit: info.unit,
+              direction: rank.direction,
+              title: `${w.t('ranking')}: ${name}, ${w.period(rank.period)}`,
+            }),
+          )}
+        </figure>
+        <details>
+          <summary>${w.t('table_alternative')} — ${w.t('ranking')}</summary>
+          <table class="ranking">
+            <caption>
+              ${w.t('ranking')}: ${name} — ${rank.unit.name}, ${w.period(rank.period)}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" class="num">${w.t('indicator_rank')}</th>
+                <th scope="col">${w.t('unit')}</th>
+                <th scope="col" class="num">${w.t('actual')}</th>
+                <th scope="col" class="num">${w.t('coverage')}</th>
+                <th scope="col">${w.t('target')}</th>
+                <th scope="col">${w.t('status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rank.rows.map(
+                (r) =>
+                  html`<tr data-unit="${r.unit_id}">
+                    <td class="num">${r.rank ?? '—'}</td>
+                    <th scope="row"><a href="${link(r.unit_id)}">${r.name}</a></th>
+                    <td class="num">
+                      ${fmt(r.actual)}
+                      ${r.reconstructed ? html`<br /><span class="muted reconstructed">${w.t('reconstructed')}</span>` : ''}
+                    </td>
+                    <td class="num">${r.coverage === null ? '—' : w.pct(r.coverage * 100, 0)}</td>
+                    <td>
+                      ${
+                        r.target
+                          ? html`${COMPARATORS[r.target.comparator]} ${fmt(r.target.value)},
+                            ${w.date(r.target.deadline)}`
+                          : html`<span class="muted">${w.t('no_target')}</span>`
+                      }
+                    </td>
+                    <td>${statusBadge(w, r.target?.status)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </details>`
+    : html`<p class="muted">${w.t('indicator_no_children')}</p>`;
+
+  const body = html`
+    ${filterForm(ctx, units, unit, quarter, grain, info.indicator_id)}
+    <p class="grain-switch">
+      ${w.t('indicator_grain')}:
+      ${GRAINS.map(
+        (g) =>
+          html`<a
+              href="${link(unit.unit_id, { grain: g === 'month' ? '' : g })}"
+              ${g === grain ? raw('aria-current="true"') : ''}
+              >${w.t(g === 'month' ? 'indicator_grain_month' : 'indicator_grain_quarter')}</a
+            >${g === GRAINS[GRAINS.length - 1] ? '' : ' · '}`,
+      )}
+      ·
+      <a href="${href(ctx, '/', { unit: unit.unit_id, period: quarter })}"
+        >${w.t('nav_overview')}</a
+      >
+      · <a href="${href(ctx, `/unit/${encodeURIComponent(unit.unit_id)}`)}">${w.t('nav_units')}</a>
+    </p>
+    <section aria-labelledby="series">
+      <h2 id="series">${w.t('indicator_series')}</h2>
+      ${headline}
+      ${rebuilt ? html`<p class="note reconstructed" role="note">${w.t('reconstructed_note')} (${w.t('indicator_reconstructed_points', { n: rebuilt })})</p>` : ''}
+      <figure class="chart" id="series-chart">${chart(seriesOptions)}</figure>
+      <details>
+        <summary>${w.t('table_alternative')} — ${w.t('indicator_series')}</summary>
+        ${seriesTable} ${targetsTable}
+      </details>
+    </section>
+    <section aria-labelledby="ranking">
+      <h2 id="ranking">${w.t('ranking')} — ${w.period(rank.period)}</h2>
+      <p>
+        ${w.t('indicator_own_figure')} (${rank.unit.name}):
+        <strong>${fmt(rank.parent.actual)}</strong>
+        ${
+          rank.parent.coverage !== null && rank.parent.coverage < 1
+            ? html`<span class="muted"
+                >— ${w.t('coverage_of', { pct: w.pct(rank.parent.coverage * 100, 0) })}</span
+              >`
+            : ''
+        }
+      </p>
+      ${rankingSection}
+    </section>
+    <section aria-labelledby="definition">
+      <h2 id="definition">${w.t('indicator_definition')}</h2>
+      <dl class="definition">
+        <dt>${w.t('numerator')}</dt>
+        <dd>${metricName(info.numerator)}</dd>
+        ${
+          info.denominator
+            ? html`<dt>${w.t('denominator')}</dt>
+                <dd>${metricName(info.denominator)}</dd>`
+            : ''
+        }
+        <dt>${w.t('indicator_formula')}</dt>
+        <dd><code>${definition?.description ?? '—'}</code></dd>
+        <dt>${w.t('unit')}</dt>
+        <dd>
+          ${w.t(info.unit === 'percent' ? 'indicator_unit_percent' : 'indicator_unit_count')} —
+          ${w.t(info.direction === 'down' ? 'indicator_direction_down' : 'indicator_direction_up')}
+        </dd>
+      </dl>
+    </section>
+  `;
+  return layout(ctx, {
+    title: `${name} — ${s.unit.name}`,
+    page: 'indicator',
+    body,
+  });
+}
+
+function filterForm(
+  ctx: PageContext,
+  units: UnitIndex,
+  unit: Unit,
+  quarter: string,
+  grain: Grain,
+  indicatorId: string,
+): Html {
+  const { w } = ctx;
+  const date = periodEnd(parsePeriod(quarter) as Period);
+  const choices = quarterChoices(ctx.today);
+  if (!choices.includes(quarter)) choices.unshift(quarter);
+  return html`<form
+    class="filters"
+    method="get"
+    action="/indicator/${encodeURIComponent(indicatorId)}"
+  >
+    <label
+      >${w.t('unit')}
+      <select name="unit">
+        ${provinceChoices(units, date, unit).map(
+          (u) =>
+            html`<option value="${u.unit_id}" ${u.unit_id === unit.unit_id ? raw('selected') : ''}>
+              ${u.full_name}
+            </option>`,
+        )}
+      </select>
+    </label>
+    <label
+      >${w.t('quarter')}
+      <select name="period">
+        ${choices.map(
+          (q) =>
+            html`<option value="${q}" ${q === quarter ? raw('selected') : ''}>
+              ${w.period(q)}
+            </option>`,
+        )}
+      </select>
+    </label>
+    <label
+      >${w.t('indicator_grain')}
+      <select name="grain">
+        ${GRAINS.map(
+          (g) =>
+            html`<option value="${g}" ${g === grain ? raw('selected') : ''}>
+              ${w.t(g === 'month' ? 'indicator_grain_month' : 'indicator_grain_quarter')}
+            </option>`,
+        )}
+      </select>
+    </label>
+    ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
+    <button type="submit">${w.t('show')}</button>
+  </form>`;
+}

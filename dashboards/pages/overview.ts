@@ -1,0 +1,231 @@
+// Overview (Tổng quan): a unit's scorecard for a quarter — every indicator with its actual, each
+// binding target with its source, progress and status, a sparkline and the change since the
+// previous quarter — then summaries of overdue tasks by lead, procedures and reporting.
+import { unitScorecard } from '../../api/services/scorecard.ts';
+import { series } from '../../api/services/series.ts';
+import { listTasks } from '../../api/services/tasks.ts';
+import { listProcedures } from '../../api/services/procedures.ts';
+import { reportingGrid } from '../../api/services/reporting.ts';
+import { sparkline } from '../charts/index.ts';
+import { renderPlot } from '../render/plot.ts';
+import { html, raw, type Html } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import { pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
+import type { PageData } from './index.ts';
+import {
+  periodsIn,
+  parsePeriod,
+  formatPeriod,
+  type Period,
+} from '../../pipelines/normalize/periods.ts';
+
+const HEADLINE = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
+
+export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
+  const { w } = ctx;
+  const unitText = ctx.query.unit ?? 'VN';
+  const quarter = await pageQuarter(db, ctx, unitText, units);
+  const card = await unitScorecard(db, units, { unit: unitText, period: quarter });
+  const unit = units.get(card.unit.unit_id);
+  if (!unit) throw new Error(`unit ${card.unit.unit_id} vanished`);
+  const name = (r: { name_vi: string; name_en: string }) =>
+    ctx.lang === 'vi' ? r.name_vi : r.name_en;
+  const fmt = (unitKind: string, v: number | null) =>
+    unitKind === 'percent' ? w.pct(v) : w.int(v);
+
+  // sparklines: the last eight quarters of each indicator
+  const sparks = new Map<string, Html>();
+  for (const row of card.rows) {
+    const s = await series(db, units, {
+      indicator: row.indicator_id,
+      unit: card.unit.unit_id,
+      grain: 'quarter',
+      to: quarter,
+    });
+    const points = s.points.slice(-8);
+    sparks.set(
+      row.indicator_id,
+      points.length
+        ? raw(
+            renderPlot(sparkline(points, { lang: ctx.lang, unit: row.unit }), {
+              title: `${w.t('trend')}: ${name(row)}`,
+              description: points
+                .map((p) => `${w.period(p.period)}: ${fmt(row.unit, p.actual)}`)
+                .join('; '),
+            }),
+          )
+        : html`<span class="muted">—</span>`,
+    );
+  }
+
+  const counts = Object.fromEntries(HEADLINE.map((s) => [s, 0])) as Record<string, number>;
+  for (const row of card.rows)
+    for (const t of row.targets) if (t.status in counts) counts[t.status]++;
+
+  const tasks = await listTasks(db, units, { as_of: ctx.today });
+  const procedures = await listProcedures(db, units, {});
+  const months = periodsIn(parsePeriod(quarter) as Period, 'month').map(formatPeriod);
+  const reporting = await reportingGrid(db, units, {
+    unit: card.unit.unit_id,
+    from: months[0],
+    to: months[months.length - 1],
+  });
+
+  const scorecardTable = html`<table>
+    <caption>
+      ${w.t('pack_scorecard')} — ${card.unit.name}, ${w.period(card.period)}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${w.t('indicator')}</th>
+        <th scope="col" class="num">${w.t('actual')}</th>
+        <th scope="col">${w.t('trend')}</th>
+        <th scope="col" class="num">${w.t('change')}</th>
+        <th scope="col">${w.t('targets')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${card.rows.map((row) => {
+        const change =
+          row.actual !== null && row.previous !== null ? row.actual - row.previous : null;
+        return html`<tr>
+          <th scope="row">
+            <a
+              href="${href(ctx, `/indicator/${row.indicator_id}`, { unit: card.unit.unit_id, period: card.period })}"
+              >${name(row)}</a
+            >
+          </th>
+          <td class="num">
+            ${fmt(row.unit, row.actual)}
+            ${
+              row.unit === 'percent' && row.numerator !== null
+                ? html`<br /><span class="muted"
+                      >${w.int(row.numerator)}/${w.int(row.denominator)}</span
+                    >`
+                : ''
+            }
+            ${
+              row.coverage !== null && row.coverage < 1
+                ? html`<br /><span class="muted"
+                      >${w.t('coverage_of', { pct: w.pct(row.coverage * 100, 0) })}</span
+                    >`
+                : ''
+            }
+            ${row.reconstructed ? html`<br /><span class="muted reconstructed">${w.t('reconstructed')}</span>` : ''}
+          </td>
+          <td>${sparks.get(row.indicator_id)}</td>
+          <td class="num">${w.signed(change, row.unit === 'percent' ? 1 : 0)}</td>
+          <td>
+            ${
+              row.targets.length === 0
+                ? html`<span class="muted">${w.t('no_target')}</span>`
+                : html`<ul class="targets">
+                    ${row.targets.map(
+                      (t) =>
+                        html`<li>
+                          ${statusBadge(w, t.status)} ${t.comparator} ${fmt(row.unit, t.value)} —
+                          ${w.t('deadline').toLowerCase()} ${w.date(t.deadline)}
+                          ${progressBar(w, t.ratio, t.status)}
+                          <span class="muted"
+                            >${w.t('source')}:
+                            <a href="${href(ctx, `/plans/${t.plan_id}`)}">${t.plan_id}</a>,
+                            ${t.clause}</span
+                          >
+                        </li>`,
+                    )}
+                  </ul>`
+            }
+          </td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+
+  const overdueByLead = tasks.summary.overdue_by_lead.slice(0, 10);
+  const body = html`
+    ${unitQuarterForm(ctx, units, unit, card.period, '/')}
+    <section aria-labelledby="headline">
+      <h2 id="headline">${w.t('pack_headline')}</h2>
+      <div class="cards">
+        ${HEADLINE.map(
+          (s) =>
+            html`<div class="card ${s}">
+              <span class="big">${counts[s]}</span> ${statusBadge(w, s)}
+            </div>`,
+        )}
+      </div>
+    </section>
+    <section aria-labelledby="scorecard">
+      <h2 id="scorecard">${w.t('pack_scorecard')}</h2>
+      ${scorecardTable}
+    </section>
+    <div class="grid-2">
+      <section aria-labelledby="tasks">
+        <h2 id="tasks">${w.t('overdue_by_lead')}</h2>
+        <p>
+          <a href="${href(ctx, '/tasks', { overdue: 'true' })}"
+            >${w.t('tasks_overdue')}: ${w.int(tasks.summary.overdue)}</a
+          >
+          / ${w.int(tasks.summary.total)}
+        </p>
+        ${
+          overdueByLead.length
+            ? html`<table>
+                <thead>
+                  <tr>
+                    <th scope="col">${w.t('lead')}</th>
+                    <th scope="col" class="num">${w.t('overdue')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  ${overdueByLead.map(
+                    (l) =>
+                      html`<tr>
+                        <td>
+                          <a href="${href(ctx, '/tasks', { lead: l.lead, overdue: 'true' })}"
+                            >${l.lead || '—'}</a
+                          >
+                        </td>
+                        <td class="num">${w.int(l.overdue)}</td>
+                      </tr>`,
+                  )}
+                </tbody>
+              </table>`
+            : html`<p class="muted">${w.t('none')}</p>`
+        }
+      </section>
+      <section aria-labelledby="procedures">
+        <h2 id="procedures">${w.t('procedures')}</h2>
+        <ul>
+          ${Object.entries(procedures.summary.by_status).map(
+            ([status, n]) => html`<li>${status}: ${w.int(n)}</li>`,
+          )}
+        </ul>
+        <p><a href="${href(ctx, '/procedures')}">${w.t('nav_procedures')} →</a></p>
+      </section>
+      <section aria-labelledby="reporting">
+        <h2 id="reporting">${w.t('reporting')} — ${w.period(card.period)}</h2>
+        <ul>
+          ${(['on_time', 'late', 'missing', 'pending'] as const).map(
+            (s) =>
+              html`<li>
+                ${w.t(s === 'pending' ? 'reporting_not_due' : `reporting_${s}`)}:
+                ${w.int(reporting.summary[s] ?? 0)}
+              </li>`,
+          )}
+        </ul>
+        <p>
+          <a
+            href="${href(ctx, '/reporting', { unit: card.unit.unit_id, from: months[0], to: months[2] })}"
+            >${w.t('nav_reporting')} →</a
+          >
+        </p>
+      </section>
+    </div>
+  `;
+  return layout(ctx, {
+    title: `${w.t('nav_overview')} — ${card.unit.name}, ${w.period(card.period)}`,
+    page: 'overview',
+    body,
+  });
+}

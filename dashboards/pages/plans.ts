@@ -1,0 +1,386 @@
+// Plans (Kế hoạch): the plans list with what each contains, and one plan whole — the points to fix
+// in the document first (inconsistencies above all), then its lineage, targets with links to their
+// indicators, tasks by group with what is overdue, and the procedures it names.
+import { listPlans, planDetail } from '../../api/services/plans.ts';
+import { listTasks } from '../../api/services/tasks.ts';
+import type { PlanResponse, PlanRow } from '../../api/schemas/plans.ts';
+import { html, type Html } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import type { Key } from '../i18n/index.ts';
+import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { levelWord } from './common.ts';
+import type { PageData } from './index.ts';
+
+const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
+
+/** Note kinds, the ones a planner must fix first. */
+const NOTE_KINDS: Record<string, Key> = {
+  inconsistency: 'plans_note_kind_inconsistency',
+  omission: 'plans_note_kind_omission',
+  ambiguity: 'plans_note_kind_ambiguity',
+  encoding: 'plans_note_kind_encoding',
+};
+const NOTE_ORDER = Object.keys(NOTE_KINDS);
+
+const TASK_STATUS: Record<string, Key> = {
+  planned: 'plans_task_planned',
+  in_progress: 'plans_task_in_progress',
+  done: 'plans_task_done',
+  cancelled: 'plans_task_cancelled',
+};
+
+const planPath = (id: string) => `/plans/${encodeURIComponent(id)}`;
+
+type Link = Pick<PlanRow, 'plan_id' | 'document_no' | 'title' | 'stub'>;
+
+function planLink(ctx: PageContext, p: Link): Html {
+  const { w } = ctx;
+  return html`<a href="${href(ctx, planPath(p.plan_id))}"
+      >${p.document_no ?? w.t('plans_no_number')}</a
+    >
+    — ${p.title}${p.stub ? html` <span class="pill">${w.t('plans_stub')}</span>` : ''}`;
+}
+
+export async function render(ctx: PageContext, { db }: PageData): Promise<string> {
+  const { w } = ctx;
+  const { plans } = await listPlans(db);
+  const byId = new Map(plans.map((p) => [p.plan_id, p]));
+  const body = html`<table class="plans">
+    <caption>
+      ${w.t('plans_title')} (${w.int(plans.length)})
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${w.t('document_no')}</th>
+        <th scope="col">${w.t('plan')}</th>
+        <th scope="col">${w.t('issued_on')}</th>
+        <th scope="col">${w.t('unit')}</th>
+        <th scope="col">${w.t('plans_parent')}</th>
+        <th scope="col" class="num">${w.t('targets')}</th>
+        <th scope="col" class="num">${w.t('tasks')}</th>
+        <th scope="col" class="num">${w.t('procedures')}</th>
+        <th scope="col" class="num">${w.t('notes')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${plans.map((p) => {
+        const parent = p.parent_plan_id ? byId.get(p.parent_plan_id) : undefined;
+        return html`<tr data-plan="${p.plan_id}">
+          <td>${p.document_no ?? html`<span class="muted">${w.t('plans_no_number')}</span>`}</td>
+          <th scope="row">
+            <a href="${href(ctx, planPath(p.plan_id))}">${p.title}</a>
+            ${p.stub ? html` <span class="pill">${w.t('plans_stub')}</span>` : ''}
+          </th>
+          <td>${w.date(p.issued_on)}</td>
+          <td>${p.unit_name} <span class="muted">(${p.unit_code})</span></td>
+          <td>
+            ${
+              parent
+                ? html`<a href="${href(ctx, planPath(parent.plan_id))}"
+                    >${parent.document_no ?? parent.title}</a
+                  >`
+                : (p.parent_plan_id ?? '—')
+            }
+          </td>
+          <td class="num">${w.int(p.targets)}</td>
+          <td class="num">${w.int(p.tasks)}</td>
+          <td class="num">${w.int(p.procedures)}</td>
+          <td class="num">
+            ${w.int(p.notes)}
+            ${
+              p.inconsistencies
+                ? html`<br /><span class="status off_track"
+                      ><span aria-hidden="true">!</span> ${w.int(p.inconsistencies)}
+                      ${w.t('plans_note_kind_inconsistency').toLowerCase()}</span
+                    >`
+                : ''
+            }
+          </td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+  return layout(ctx, { title: w.t('plans_title'), page: 'plans', body });
+}
+
+export async function renderPlan(
+  ctx: PageContext,
+  { db, units, params }: PageData,
+): Promise<string> {
+  const { w } = ctx;
+  const d = await planDetail(db, units, { plan_id: params.id ?? '' });
+  const p = d.plan;
+  const overdue = new Set(
+    (await listTasks(db, units, { plan: p.plan_id, as_of: ctx.today })).tasks
+      .filter((t) => t.overdue)
+      .map((t) => t.seq),
+  );
+  const number = p.document_no ?? w.t('plans_no_number');
+
+  const facts = html`<dl class="plan-facts">
+    <dt>${w.t('document_no')}</dt>
+    <dd>${number}</dd>
+    <dt>${w.t('issued_on')}</dt>
+    <dd>${p.issued_on_text ?? w.date(p.issued_on)}</dd>
+    <dt>${w.t('plans_issuer')}</dt>
+    <dd>${p.issuer}</dd>
+    <dt>${w.t('unit')}</dt>
+    <dd>
+      ${
+        p.unit_id
+          ? html`<a href="${href(ctx, `/unit/${encodeURIComponent(p.unit_id)}`)}"
+              >${p.unit_name}</a
+            >`
+          : p.unit_name
+      }
+      <span class="muted">(${p.unit_code})</span>
+    </dd>
+    <dt>${w.t('plans_report_due')}</dt>
+    <dd>
+      ${p.report_due_day === null ? '—' : w.t('plans_report_due_day', { day: p.report_due_day })}
+      ${p.report_due_clause ? html`<span class="muted">(${p.report_due_clause})</span>` : ''}
+    </dd>
+    <dt>${w.t('plans_count')}</dt>
+    <dd>
+      ${w.t('targets')}: ${w.int(p.targets)} · ${w.t('tasks')}: ${w.int(p.tasks)} ·
+      ${w.t('procedures')}: ${w.int(p.procedures)} · ${w.t('notes')}: ${w.int(p.notes)}
+    </dd>
+    <dt>${w.t('source')}</dt>
+    <dd class="muted">
+      ${p.source} — ${w.t('plans_definition_file')}: <code>${p.definition_file}</code>
+    </dd>
+  </dl>`;
+
+  const body = html`
+    ${facts} ${notes(ctx, d)} ${lineage(ctx, d)}
+    <section aria-labelledby="targets">
+      <h2 id="targets">${w.t('targets')} (${w.int(d.targets.length)})</h2>
+      ${d.targets.length === 0 ? html`<p class="muted">${w.t('none')}</p>` : targetsTable(ctx, d, units)}
+    </section>
+    <section aria-labelledby="tasks">
+      <h2 id="tasks">
+        ${w.t('tasks')} (${w.int(d.tasks.length)}; ${w.t('overdue').toLowerCase()}
+        ${w.int(overdue.size)})
+      </h2>
+      ${d.tasks.length === 0 ? html`<p class="muted">${w.t('none')}</p>` : tasksByGroup(ctx, d, overdue)}
+    </section>
+    <section aria-labelledby="procedures">
+      <h2 id="procedures">${w.t('procedures')} (${w.int(d.procedures.length)})</h2>
+      ${d.procedures.length === 0 ? html`<p class="muted">${w.t('none')}</p>` : proceduresTable(ctx, d)}
+    </section>
+  `;
+  return layout(ctx, { title: `${number} — ${p.title}`, page: 'plans', body });
+}
+
+/** The points to fix in the document, inconsistencies first: what a planner comes here for. */
+function notes(ctx: PageContext, d: PlanResponse): Html {
+  const { w } = ctx;
+  if (d.notes.length === 0) return html``;
+  const rank = (kind: string) => {
+    const i = NOTE_ORDER.indexOf(kind);
+    return i < 0 ? NOTE_ORDER.length : i;
+  };
+  const sorted = [...d.notes].sort((a, b) => rank(a.kind) - rank(b.kind) || a.seq - b.seq);
+  const inconsistencies = d.notes.filter((n) => n.kind === 'inconsistency').length;
+  return html`<section
+    class="plan-notes"
+    aria-labelledby="notes"
+    style="border-left:6px solid var(--off_track);padding:0.2em 1em;background:var(--band)"
+  >
+    <h2 id="notes"><span aria-hidden="true">⚠</span> ${w.t('notes')} (${w.int(d.notes.length)})</h2>
+    <p role="note">
+      <strong
+        >${w.t('plans_notes_lead', { n: w.int(d.notes.length), k: w.int(inconsistencies) })}</strong
+      >
+    </p>
+    <table class="notes">
+      <thead>
+        <tr>
+          <th scope="col">#</th>
+          <th scope="col">${w.t('severity')}</th>
+          <th scope="col">${w.t('plans_clause')}</th>
+          <th scope="col">${w.t('message')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${sorted.map(
+          (n) =>
+            html`<tr data-kind="${n.kind}">
+              <td>${n.seq}</td>
+              <td>
+                ${
+                  n.kind === 'inconsistency'
+                    ? html`<span class="status off_track"
+                        ><span aria-hidden="true">!</span> ${w.t(NOTE_KINDS[n.kind])}</span
+                      >`
+                    : NOTE_KINDS[n.kind]
+                      ? w.t(NOTE_KINDS[n.kind])
+                      : n.kind
+                }
+              </td>
+              <td>${n.clause ?? '—'}</td>
+              <td>${n.text}</td>
+            </tr>`,
+        )}
+      </tbody>
+    </table>
+  </section>`;
+}
+
+function lineage(ctx: PageContext, d: PlanResponse): Html {
+  const { w } = ctx;
+  return html`<section aria-labelledby="lineage">
+    <h2 id="lineage">${w.t('lineage')}</h2>
+    <nav aria-label="${w.t('lineage')}">
+      <ol class="lineage">
+        ${d.ancestors.map((a) => html`<li>${planLink(ctx, a)}</li>`)}
+        <li aria-current="page">
+          <strong>${w.t('plans_this')}:</strong> ${d.plan.document_no ?? w.t('plans_no_number')} —
+          ${d.plan.title}
+          ${
+            d.children.length
+              ? html`<ol>
+                  ${d.children.map((c) => html`<li>${planLink(ctx, c)}</li>`)}
+                </ol>`
+              : ''
+          }
+        </li>
+      </ol>
+    </nav>
+    ${d.children.length === 0 ? html`<p class="muted">${w.t('plans_children')}: ${w.t('none').toLowerCase()}</p>` : ''}
+  </section>`;
+}
+
+function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html {
+  const { w } = ctx;
+  // the unit whose figures a target is read on: its own code at its deadline, else the plan's
+  // unit; none (the country) when neither names a unit we hold (a district plan in the demo)
+  const unitOf = (t: PlanResponse['targets'][number]): string | null => {
+    if (t.unit_code === null)
+      return d.plan.unit_id && units.get(d.plan.unit_id) ? d.plan.unit_id : null;
+    const found = units.byCodeAt(t.unit_code, t.deadline);
+    return found.length === 1 ? found[0].unit_id : null;
+  };
+  return html`<table class="plan-targets">
+    <thead>
+      <tr>
+        <th scope="col">${w.t('indicator')}</th>
+        <th scope="col">${w.t('plans_measure')}</th>
+        <th scope="col">${w.t('plans_scope')}</th>
+        <th scope="col" class="num">${w.t('target')}</th>
+        <th scope="col">${w.t('plans_window')}</th>
+        <th scope="col">${w.t('deadline')}</th>
+        <th scope="col">${w.t('plans_clause')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${d.targets.map(
+        (t) =>
+          html`<tr data-target="${t.target_id}">
+            <td>
+              ${
+                t.indicator_id
+                  ? html`<a
+                      href="${href(ctx, `/indicator/${encodeURIComponent(t.indicator_id)}`, {
+                        unit: unitOf(t),
+                      })}"
+                      >${t.indicator_id}</a
+                    >`
+                  : html`<span class="muted">${w.t('plans_no_indicator')}</span>`
+              }
+            </td>
+            <td title="${t.quote}">${t.measure}</td>
+            <td>${t.unit_code ?? (t.level ? levelWord(w, t.level) : '—')}</td>
+            <td class="num">
+              ${COMPARATORS[t.comparator]} ${w.num(t.value, 2)} ${t.unit_of_measure}
+            </td>
+            <td>${w.date(t.window_start)}</td>
+            <td>${w.date(t.deadline)}</td>
+            <td>${t.clause}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+function tasksByGroup(ctx: PageContext, d: PlanResponse, overdue: Set<number>): Html {
+  const { w } = ctx;
+  const groups = new Map<string, PlanResponse['tasks']>();
+  for (const t of d.tasks) {
+    const key = t.group_name ?? '';
+    groups.set(key, [...(groups.get(key) ?? []), t]);
+  }
+  return html`${[...groups.entries()].map(
+    ([group, tasks]) =>
+      html`<table class="plan-tasks">
+        <caption>
+          ${group || w.t('plans_ungrouped')} (${w.int(tasks.length)})
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">${w.t('tasks')}</th>
+            <th scope="col">${w.t('lead')}</th>
+            <th scope="col">${w.t('plans_deadline_text')}</th>
+            <th scope="col">${w.t('status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${tasks.map(
+            (t) =>
+              html`<tr data-seq="${t.seq}" class="${overdue.has(t.seq) ? 'overdue' : ''}">
+                <td>${t.number}</td>
+                <td>${t.title}</td>
+                <td>${t.lead || '—'}</td>
+                <td>
+                  ${t.deadline_text ?? '—'}
+                  ${t.due_on ? html`<br /><span class="muted">${w.date(t.due_on)}</span>` : ''}
+                </td>
+                <td>
+                  ${TASK_STATUS[t.status] ? w.t(TASK_STATUS[t.status]) : t.status}
+                  ${
+                    overdue.has(t.seq)
+                      ? html`<br /><span class="status off_track"
+                            ><span aria-hidden="true">!</span> ${w.t('overdue')}</span
+                          >`
+                      : ''
+                  }
+                </td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>`,
+  )}`;
+}
+
+function proceduresTable(ctx: PageContext, d: PlanResponse): Html {
+  const { w } = ctx;
+  return html`<table class="plan-procedures">
+    <thead>
+      <tr>
+        <th scope="col">#</th>
+        <th scope="col">${w.t('procedures')}</th>
+        <th scope="col">${w.t('online_level')}</th>
+        <th scope="col">${w.t('lead')}</th>
+        <th scope="col">${w.t('deadline')}</th>
+        <th scope="col">${w.t('status')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${d.procedures.map(
+        (p) =>
+          html`<tr>
+            <td>${p.number}</td>
+            <td>${p.name}</td>
+            <td>${p.online_level ?? '—'}</td>
+            <td>${p.lead ?? '—'}</td>
+            <td>
+              ${p.deadline_text ?? '—'}
+              ${p.due_on ? html`<br /><span class="muted">${w.date(p.due_on)}</span>` : ''}
+            </td>
+            <td>${TASK_STATUS[p.status] ? w.t(TASK_STATUS[p.status]) : p.status}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}

@@ -1,0 +1,190 @@
+// Data quality (Chất lượng dữ liệu): the findings of loads and engine checks for a unit's subtree,
+// period and severity — counts by rule and severity, then the findings newest first, capped with a
+// note saying how many more there are.
+import { qualityFindings } from '../../api/services/quality.ts';
+import { qualityQuery } from '../../api/schemas/quality.ts';
+import { html } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import type { Key, Words } from '../i18n/index.ts';
+import type { PageData } from './index.ts';
+import { langField, readQuery, selectField } from './tasks.ts';
+import { unitChoices } from './reporting.ts';
+
+/** Findings listed when the page is not asked for a number: enough to read, small to send. */
+export const PAGE_LIMIT = 200;
+
+const SEVERITIES = ['error', 'warning', 'info'] as const;
+const SEVERITY_ICON: Record<string, string> = { error: '✖', warning: '!', info: 'i' };
+
+function severityWord(w: Words, severity: string): string {
+  return (SEVERITIES as readonly string[]).includes(severity)
+    ? w.t(`quality_severity_${severity}` as Key)
+    : severity;
+}
+
+const severityBadge = (w: Words, severity: string) =>
+  html`<span class="severity ${severity}"
+    ><span aria-hidden="true">${SEVERITY_ICON[severity] ?? '·'}</span>
+    ${severityWord(w, severity)}</span
+  >`;
+
+/** A finding's value as printed in the file, numbers in the reader's format. */
+function valueText(w: Words, value: string | null): string {
+  if (value === null) return '—';
+  const n = Number(value);
+  return value.trim() !== '' && Number.isFinite(n) ? w.num(n, 2) : value;
+}
+
+export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
+  const { w } = ctx;
+  const query = readQuery(qualityQuery, ctx);
+  const limit = ctx.query.limit ? query.limit : PAGE_LIMIT;
+  const data = await qualityFindings(db, units, { ...query, limit });
+  const unit = query.unit ? (units.get(query.unit) ?? null) : null;
+  const name = (id: string | null) => (id ? (units.get(id)?.full_name ?? id) : '—');
+  const keep = { unit: query.unit, period: query.period, batch: query.batch };
+
+  const form = html`<form class="filters" method="get" action="/quality">
+    ${selectField(
+      ctx,
+      'unit',
+      w.t('quality_filter_unit'),
+      unitChoices(ctx, units, null, null, unit),
+      query.unit,
+    )}
+    <label
+      >${w.t('quality_filter_period')}
+      <input name="period" value="${query.period ?? ''}" size="10" />
+    </label>
+    ${selectField(
+      ctx,
+      'severity',
+      w.t('severity'),
+      SEVERITIES.map((s) => ({ value: s, label: severityWord(w, s) })),
+      query.severity,
+    )}
+    <label
+      >${w.t('quality_batch')}
+      <input name="batch" value="${query.batch ?? ''}" size="24" />
+    </label>
+    ${langField(ctx)}
+    <button type="submit">${w.t('show')}</button>
+  </form>`;
+
+  const summary = html`<section aria-labelledby="summary">
+    <h2 id="summary">${w.t('quality_summary')}</h2>
+    <div class="cards">
+      <div class="card"><span class="big">${w.int(data.total)}</span> ${w.t('quality_total')}</div>
+    </div>
+    <div class="grid-2">
+      <table class="compact" id="quality-by-rule">
+        <caption>
+          ${w.t('quality_by_rule')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${w.t('rule')}</th>
+            <th scope="col">${w.t('severity')}</th>
+            <th scope="col" class="num">${w.t('quality_count')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${data.by_rule.map(
+            (r) =>
+              html`<tr>
+                <th scope="row"><code>${r.rule}</code></th>
+                <td>${severityBadge(w, r.severity)}</td>
+                <td class="num">${w.int(r.count)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+      <table class="compact" id="quality-by-severity">
+        <caption>
+          ${w.t('quality_by_severity')}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col">${w.t('severity')}</th>
+            <th scope="col" class="num">${w.t('quality_count')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${Object.entries(data.by_severity).map(
+            ([s, n]) =>
+              html`<tr>
+                <th scope="row">
+                  <a href="${href(ctx, '/quality', { ...keep, severity: s })}"
+                    >${severityBadge(w, s)}</a
+                  >
+                </th>
+                <td class="num">${w.int(n)}</td>
+              </tr>`,
+          )}
+        </tbody>
+      </table>
+    </div>
+  </section>`;
+
+  const capped = data.findings.length < data.total;
+  const table = html`<section aria-labelledby="findings">
+    <h2 id="findings">${w.t('quality_table')}</h2>
+    ${
+      capped
+        ? html`<p class="note" role="note" id="capped">
+            ${w.t('quality_capped', { shown: w.int(data.findings.length), total: w.int(data.total) })}
+          </p>`
+        : ''
+    }
+    ${
+      data.findings.length === 0
+        ? html`<p>${w.t('none')}</p>`
+        : html`<table id="quality-findings">
+            <thead>
+              <tr>
+                <th scope="col">${w.t('quality_batch')}</th>
+                <th scope="col">${w.t('unit')}</th>
+                <th scope="col">${w.t('period')}</th>
+                <th scope="col">${w.t('quality_metric')}</th>
+                <th scope="col">${w.t('rule')}</th>
+                <th scope="col">${w.t('severity')}</th>
+                <th scope="col">${w.t('message')}</th>
+                <th scope="col" class="num">${w.t('quality_value')}</th>
+                <th scope="col" class="num">${w.t('quality_line')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.findings.map(
+                (f) =>
+                  html`<tr>
+                    <td>
+                      ${
+                        f.batch_id
+                          ? html`<a href="${href(ctx, '/quality', { batch: f.batch_id })}"
+                              ><code>${f.batch_id}</code></a
+                            >`
+                          : html`<span class="muted">${w.t('quality_engine')}</span>`
+                      }
+                      <br /><span class="muted">${w.dateTime(f.found_at)}</span>
+                    </td>
+                    <td>${name(f.unit_id)}</td>
+                    <td>${f.period ? w.period(f.period) : '—'}</td>
+                    <td>${f.metric ? html`<code>${f.metric}</code>` : '—'}</td>
+                    <td><code>${f.rule}</code></td>
+                    <td>${severityBadge(w, f.severity)}</td>
+                    <td>${f.message}</td>
+                    <td class="num">${valueText(w, f.value)}</td>
+                    <td class="num">${f.line === null ? '—' : w.int(f.line)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+  </section>`;
+
+  return layout(ctx, {
+    title: unit ? `${w.t('quality')} — ${unit.full_name}` : w.t('quality'),
+    page: 'quality',
+    body: html`${form} ${summary} ${table}`,
+  });
+}

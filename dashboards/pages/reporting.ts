@@ -1,0 +1,253 @@
+// Reporting (Báo cáo định kỳ): the unit × month grid of who reported when — by default the unit's
+// own duties and its children's over the 12 months up to the last full month before today — as a
+// chart and as a table, with counts per status and the plans that set each due day.
+import { reportingGrid } from '../../api/services/reporting.ts';
+import { listPlans } from '../../api/services/plans.ts';
+import { readSpan } from '../../api/services/common.ts';
+import { reportingQuery } from '../../api/schemas/reporting.ts';
+import { validOn, type Unit, type UnitIndex } from '../../pipelines/normalize/units.ts';
+import {
+  chartLabels,
+  REPORTING_STATUSES,
+  reportingChart,
+  reportingStyle,
+  shortPeriod,
+  type ReportingStatus,
+} from '../charts/index.ts';
+import { renderPlot } from '../render/plot.ts';
+import { html, raw } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import type { PageData } from './index.ts';
+import { langField, planLabel, readQuery, srOnly, type Choice } from './tasks.ts';
+
+/** YYYY-MM plus n months (n may be negative). */
+export function addMonths(month: string, n: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The last month that ended before `today`. */
+export const lastFullMonth = (today: string): string => addMonths(today.slice(0, 7), -1);
+
+/**
+ * Units a work page can be filtered by: the country and every province that existed at some day
+ * of [start, end] (either open), dissolved ones marked with their last day; the current unit always.
+ */
+export function unitChoices(
+  ctx: PageContext,
+  units: UnitIndex,
+  start: string | null,
+  end: string | null,
+  current: Unit | null,
+): Choice[] {
+  const overlaps = (u: Unit) =>
+    (end === null || u.valid_from === null || u.valid_from <= end) &&
+    (start === null || u.valid_to === null || u.valid_to >= start);
+  const list = [...units.all()].filter(
+    (u) => (u.level === 'national' || u.level === 'province') && overlaps(u),
+  );
+  if (current && !list.some((u) => u.unit_id === current.unit_id)) list.push(current);
+  return list
+    .sort((a, b) =>
+      a.level !== b.level
+        ? a.level === 'national'
+          ? -1
+          : 1
+        : a.name.localeCompare(b.name, 'vi') ||
+          (a.valid_from ?? '').localeCompare(b.valid_from ?? ''),
+    )
+    .map((u) => ({
+      value: u.unit_id,
+      label:
+        u.valid_to && !validOn(u, ctx.today)
+          ? `${u.full_name} (${ctx.w.t('quality_until', { date: ctx.w.date(u.valid_to) })})`
+          : u.full_name,
+    }));
+}
+
+export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
+  const { w } = ctx;
+  const query = readQuery(reportingQuery, ctx);
+  const labels = chartLabels(ctx.lang);
+  const fromSpan = query.from ? readSpan(query.from) : null;
+  const defaultTo = lastFullMonth(ctx.today);
+  const to =
+    query.to ??
+    (fromSpan && fromSpan.start.slice(0, 7) > defaultTo ? fromSpan.end.slice(0, 7) : defaultTo);
+  const toSpan = readSpan(to);
+  const from = query.from ?? addMonths(toSpan.end.slice(0, 7), -11);
+  const fromStart = readSpan(from).start;
+  const data = await reportingGrid(db, units, { unit: query.unit, from, to });
+  const unit = units.get(data.unit.unit_id) ?? null;
+  const plans = new Map((await listPlans(db)).plans.map((p) => [p.plan_id, p]));
+
+  const form = html`<form class="filters" method="get" action="/reporting">
+    <label
+      >${w.t('reporting_filter_unit')}
+      <select name="unit">
+        ${unitChoices(ctx, units, fromStart, toSpan.end, unit).map(
+          (c) =>
+            html`<option value="${c.value}" ${c.value === data.unit.unit_id ? raw('selected') : ''}>
+              ${c.label}
+            </option>`,
+        )}
+      </select>
+    </label>
+    <label
+      >${w.t('reporting_from')}
+      <input type="month" name="from" value="${fromStart.slice(0, 7)}" />
+    </label>
+    <label
+      >${w.t('reporting_to')}
+      <input type="month" name="to" value="${toSpan.end.slice(0, 7)}" />
+    </label>
+    ${langField(ctx)}
+    <button type="submit">${w.t('show')}</button>
+  </form>`;
+
+  const counts = REPORTING_STATUSES.map((s) => ({
+    style: reportingStyle(s, labels),
+    n: data.summary[s] ?? 0,
+  }));
+  const title = `${w.t('reporting_grid')} — ${data.unit.name}`;
+  const chart = renderPlot(reportingChart(data, { lang: ctx.lang, title }), {
+    title,
+    description: counts.map((c) => `${c.style.icon} ${c.style.word}: ${w.int(c.n)}`).join('; '),
+  });
+
+  const summary = html`<section aria-labelledby="summary">
+    <h2 id="summary">${w.t('reporting_summary')}</h2>
+    <table class="compact" id="reporting-summary">
+      <thead>
+        <tr>
+          <th scope="col">${w.t('status')}</th>
+          <th scope="col" class="num">${w.t('quality_count')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        ${counts.map(
+          (c) =>
+            html`<tr data-status="${c.style.id}">
+              <th scope="row"><span aria-hidden="true">${c.style.icon}</span> ${c.style.word}</th>
+              <td class="num">${w.int(c.n)}</td>
+            </tr>`,
+        )}
+        <tr>
+          <th scope="row">${w.t('reporting_total')}</th>
+          <td class="num">${w.int(data.cells.length)}</td>
+        </tr>
+      </tbody>
+    </table>
+  </section>`;
+
+  const cellAt = new Map(data.cells.map((c) => [`${c.unit_id}|${c.period}`, c]));
+  const table = html`<table id="reporting-grid">
+    <caption>
+      ${title}, ${w.period(data.periods[0] ?? from)} – ${w.period(data.periods.at(-1) ?? to)}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${w.t('unit')}</th>
+        ${data.periods.map(
+          (p) =>
+            html`<th scope="col" class="num">
+              <abbr title="${w.period(p)}">${shortPeriod(p)}</abbr>
+            </th>`,
+        )}
+      </tr>
+    </thead>
+    <tbody>
+      ${data.units.map(
+        (u) =>
+          html`<tr>
+            <th scope="row">
+              ${
+                u.unit_id === data.unit.unit_id
+                  ? u.name
+                  : html`<a href="${href(ctx, '/reporting', { unit: u.unit_id, from, to })}"
+                      >${u.name}</a
+                    >`
+              }
+            </th>
+            ${data.periods.map((p) => {
+              const c = cellAt.get(`${u.unit_id}|${p}`);
+              if (!c) return html`<td class="num muted" title="${w.t('reporting_no_duty')}"></td>`;
+              const style = reportingStyle(c.status as ReportingStatus, labels);
+              const when = c.received_at
+                ? w.t('reporting_received', { when: w.dateTime(c.received_at) })
+                : w.t('reporting_due_on', { date: w.date(c.due_on) });
+              return html`<td
+                class="num rep ${c.status}"
+                style="background:${style.colour}"
+                title="${w.period(p)}: ${style.word} — ${when}"
+              >
+                <span aria-hidden="true">${style.icon}</span>${srOnly(style.word)}
+              </td>`;
+            })}
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+
+  // which plan sets the due day, for how many of the rows
+  const byPlan = new Map<string | null, Set<string>>();
+  for (const c of data.cells) {
+    byPlan.set(c.plan_id, (byPlan.get(c.plan_id) ?? new Set()).add(c.unit_id));
+  }
+  const plansTable = html`<section aria-labelledby="plans">
+    <h2 id="plans">${w.t('reporting_plans')}</h2>
+    ${
+      byPlan.size === 0
+        ? html`<p>${w.t('none')}</p>`
+        : html`<table class="compact" id="reporting-plans">
+            <thead>
+              <tr>
+                <th scope="col">${w.t('plan')}</th>
+                <th scope="col">${w.t('reporting_due_day')}</th>
+                <th scope="col">${w.t('reporting_units')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${[...byPlan].map(([planId, ids]) => {
+                const plan = planId ? plans.get(planId) : undefined;
+                const names = [...ids].map(
+                  (id) => data.units.find((u) => u.unit_id === id)?.name ?? id,
+                );
+                return html`<tr>
+                  <th scope="row">
+                    ${
+                      plan
+                        ? html`<a href="${href(ctx, `/plans/${plan.plan_id}`)}"
+                              >${planLabel(plan)}</a
+                            ><br /><span class="muted">${plan.title}</span>`
+                        : (planId ?? '—')
+                    }
+                  </th>
+                  <td>
+                    ${
+                      plan?.report_due_day
+                        ? w.t('reporting_due_rule', { day: plan.report_due_day })
+                        : w.t('reporting_due_unknown')
+                    }
+                  </td>
+                  <td>${names.join('; ')}</td>
+                </tr>`;
+              })}
+            </tbody>
+          </table>`
+    }
+  </section>`;
+
+  return layout(ctx, {
+    title: `${w.t('reporting')} — ${data.unit.name}`,
+    page: 'reporting',
+    body: html`${form} ${summary}
+      <section aria-labelledby="grid">
+        <h2 id="grid">${w.t('reporting_grid')}</h2>
+        <p class="note" id="grid-note">${w.t('reporting_grid_note')}</p>
+        <figure aria-describedby="grid-note">${raw(chart)}</figure>
+        ${table}
+      </section>
+      ${plansTable}`,
+  });
+}

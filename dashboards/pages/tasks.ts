@@ -1,0 +1,304 @@
+// Tasks (Nhiệm vụ): the plans' tasks read against today, overdue first — the deadline timeline,
+// a summary with overdue tasks by lead agency (links that filter), and every task in a table.
+// Also the filter helpers the work pages (tasks, procedures, reporting, quality) share.
+import type { z } from 'zod';
+import { listTasks } from '../../api/services/tasks.ts';
+import { listPlans } from '../../api/services/plans.ts';
+import { tasksQuery } from '../../api/schemas/tasks.ts';
+import type { PlanRow } from '../../api/schemas/plans.ts';
+import { HttpError } from '../../api/errors.ts';
+import {
+  chartLabels,
+  taskState,
+  taskStyle,
+  timelineChart,
+  type TaskState,
+} from '../charts/index.ts';
+import { renderPlot } from '../render/plot.ts';
+import { html, raw, type Html } from '../render/html.ts';
+import { layout, href, type PageContext } from '../layout.ts';
+import type { Key, Words } from '../i18n/index.ts';
+import type { PageData } from './index.ts';
+
+// ---- shared by the work pages ----
+
+/**
+ * The page's query read by the API's own schema (so a page accepts exactly what its API call
+ * does): empty fields of a submitted form count as absent, `lang` is the layout's. A value the
+ * schema refuses is the reader's mistake: 400, with the parameter and its value.
+ */
+export function readQuery<S extends z.ZodType>(
+  schema: S,
+  ctx: PageContext,
+  omit: readonly string[] = [],
+): z.output<S> {
+  const given = Object.fromEntries(
+    Object.entries(ctx.query).filter(([k, v]) => v !== '' && k !== 'lang' && !omit.includes(k)),
+  );
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0] ?? '');
+  throw new HttpError(
+    400,
+    'INVALID_QUERY',
+    ctx.w.t('tasks_invalid', {
+      detail: name in given ? `${name}=${given[name]}` : issue.message,
+    }),
+  );
+}
+
+/** The hidden field that keeps English on a submitted filter form. */
+export const langField = (ctx: PageContext): Html =>
+  ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : html``;
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A labelled select whose first option ("all") is empty; the current value is always offered. */
+export function selectField(
+  ctx: PageContext,
+  name: string,
+  label: string,
+  choices: Choice[],
+  current: string | undefined,
+): Html {
+  const all =
+    current && !choices.some((c) => c.value === current)
+      ? [...choices, { value: current, label: current }]
+      : choices;
+  return html`<label
+    >${label}
+    <select name="${name}">
+      <option value="">${ctx.w.t('all')}</option>
+      ${all.map(
+        (c) =>
+          html`<option value="${c.value}" ${c.value === current ? raw('selected') : ''}>
+            ${c.label}
+          </option>`,
+      )}
+    </select>
+  </label>`;
+}
+
+/** A plan as people cite it: its number as printed (or its id), then whose it is. */
+export const planLabel = (p: Pick<PlanRow, 'plan_id' | 'document_no' | 'unit_name'>): string =>
+  `${p.document_no ?? p.plan_id} — ${p.unit_name}`;
+
+const PLAN_STATUS_KEYS: Record<string, Key> = {
+  planned: 'tasks_status_planned',
+  in_progress: 'tasks_status_in_progress',
+  done: 'tasks_status_done',
+  cancelled: 'tasks_status_cancelled',
+};
+
+/** Words for a task's or procedure's status in its plan; an unforeseen status reads as itself. */
+export function planStatusWord(w: Words, status: string): string {
+  const key = PLAN_STATUS_KEYS[status];
+  return key ? w.t(key) : status;
+}
+
+/** Visually hidden but read aloud (inline, so the page needs nothing new from the stylesheet). */
+export const srOnly = (text: string): Html =>
+  html`<span
+    style="position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
+    >${text}</span
+  >`;
+
+// ---- the page ----
+
+const STATUSES = ['planned', 'in_progress', 'done', 'cancelled'] as const;
+
+export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
+  const { w } = ctx;
+  const query = readQuery(tasksQuery, ctx, ['as_of']);
+  const asOf = ctx.today;
+  const plans = (await listPlans(db)).plans;
+  const planById = new Map(plans.map((p) => [p.plan_id, p]));
+  // the filters' choices: the groups and leads of the chosen plan (or of every plan)
+  const base = await listTasks(db, units, { plan: query.plan, as_of: asOf });
+  const filtered = query.group || query.lead || query.status || query.overdue !== undefined;
+  const data = filtered ? await listTasks(db, units, { ...query, as_of: asOf }) : base;
+  const labels = chartLabels(ctx.lang);
+
+  const groups = [...new Set(base.tasks.map((t) => t.group_name).filter((g) => g !== null))];
+  const leads = [...new Set(base.tasks.flatMap((t) => t.leads))].sort((a, b) =>
+    a.localeCompare(b, 'vi'),
+  );
+  const form = html`<form class="filters" method="get" action="/tasks">
+    ${selectField(
+      ctx,
+      'plan',
+      w.t('tasks_filter_plan'),
+      plans.filter((p) => p.tasks > 0).map((p) => ({ value: p.plan_id, label: planLabel(p) })),
+      query.plan,
+    )}
+    ${selectField(
+      ctx,
+      'group',
+      w.t('tasks_filter_group'),
+      groups.map((g) => ({ value: g, label: g })),
+      query.group,
+    )}
+    ${selectField(
+      ctx,
+      'lead',
+      w.t('tasks_filter_lead'),
+      leads.map((l) => ({ value: l, label: l })),
+      query.lead,
+    )}
+    ${selectField(
+      ctx,
+      'status',
+      w.t('tasks_filter_status'),
+      STATUSES.map((s) => ({ value: s, label: planStatusWord(w, s) })),
+      query.status,
+    )}
+    <label class="check"
+      ><input type="checkbox" name="overdue" value="true" ${query.overdue ? raw('checked') : ''} />
+      ${w.t('tasks_filter_overdue')}</label
+    >
+    ${langField(ctx)}
+    <button type="submit">${w.t('show')}</button>
+  </form>`;
+
+  // the timeline: one row per plan when every plan is shown, else per (first) lead agency
+  const byPlan = !query.plan;
+  const lane = (t: (typeof data.tasks)[number]) =>
+    byPlan
+      ? (planById.get(t.plan_id)?.document_no ?? t.plan_id)
+      : (t.leads[0] ?? labels.unassigned);
+  const timelineTitle = `${w.t('tasks_timeline')} (${w.t(byPlan ? 'tasks_timeline_by_plan' : 'tasks_timeline_by_lead')})`;
+  const timeline = timelineChart(
+    data.tasks.map((t) => ({ ...t, lead: lane(t) })),
+    { lang: ctx.lang, today: asOf, title: timelineTitle },
+  );
+  const states = new Map<TaskState, number>();
+  for (const t of data.tasks) states.set(taskState(t), (states.get(taskState(t)) ?? 0) + 1);
+  const chart = renderPlot(timeline, {
+    title: timelineTitle,
+    description: [
+      ...[...states].map(([s, n]) => {
+        const style = taskStyle(s, labels);
+        return `${style.icon} ${style.word}: ${w.int(n)}`;
+      }),
+      `${labels.today} ${w.date(asOf)}`,
+    ].join('; '),
+  });
+
+  const keep = { plan: query.plan, group: query.group, status: query.status };
+  const summary = html`<section aria-labelledby="summary">
+    <h2 id="summary">${w.t('tasks_summary')}</h2>
+    <div class="cards">
+      <div class="card">
+        <span class="big">${w.int(data.summary.total)}</span> ${w.t('tasks_total')}
+      </div>
+      <div class="card off_track">
+        <span class="big">${w.int(data.summary.overdue)}</span>
+        <a href="${href(ctx, '/tasks', { ...keep, lead: query.lead, overdue: 'true' })}"
+          >${w.t('tasks_overdue')}</a
+        >
+      </div>
+    </div>
+    <p class="note">${w.t('tasks_as_of', { date: w.date(asOf) })}</p>
+    ${
+      data.summary.overdue_by_lead.length === 0
+        ? ''
+        : html`<table class="compact" id="overdue-by-lead">
+            <caption>
+              ${w.t('overdue_by_lead')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">${w.t('lead')}</th>
+                <th scope="col" class="num">${w.t('overdue')}</th>
+                <th scope="col" class="num">${w.t('tasks_open')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${data.summary.overdue_by_lead.map(
+                (l) =>
+                  html`<tr>
+                    <th scope="row">
+                      ${
+                        l.lead
+                          ? html`<a
+                              href="${href(ctx, '/tasks', { ...keep, lead: l.lead, overdue: 'true' })}"
+                              >${l.lead}</a
+                            >`
+                          : w.t('tasks_no_lead')
+                      }
+                    </th>
+                    <td class="num">${w.int(l.overdue)}</td>
+                    <td class="num">${w.int(l.open)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+    }
+  </section>`;
+
+  const table = html`<table id="tasks-table">
+    <caption>
+      ${w.t('tasks_table')} — ${w.t('tasks_shown', { n: w.int(data.tasks.length) })}
+    </caption>
+    <thead>
+      <tr>
+        <th scope="col">${w.t('plan')}</th>
+        <th scope="col">${w.t('tasks_number')}</th>
+        <th scope="col">${w.t('group')}</th>
+        <th scope="col">${w.t('tasks_task')}</th>
+        <th scope="col">${w.t('lead')}</th>
+        <th scope="col">${w.t('partners')}</th>
+        <th scope="col">${w.t('tasks_deadline_text')}</th>
+        <th scope="col">${w.t('tasks_due_on')}</th>
+        <th scope="col">${w.t('tasks_progress')}</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${data.tasks.map((t) => {
+        const style = taskStyle(taskState(t), labels);
+        const plan = planById.get(t.plan_id);
+        return html`<tr data-state="${style.id}">
+          <td>
+            <a href="${href(ctx, '/tasks', { plan: t.plan_id })}"
+              >${plan?.document_no ?? t.plan_id}</a
+            >
+          </td>
+          <td>${t.number}</td>
+          <td>${t.group_name ?? '—'}</td>
+          <td>${t.title}</td>
+          <td>${t.lead || '—'}</td>
+          <td>${t.partners || '—'}</td>
+          <td>${t.deadline_text ?? '—'}</td>
+          <td>${w.date(t.due_on)}</td>
+          <td>
+            <span class="task-state ${style.id}"
+              ><span aria-hidden="true">${style.icon}</span> ${style.word}</span
+            >${t.status !== 'planned' ? html`<br /><span class="muted">${planStatusWord(w, t.status)}</span>` : ''}
+          </td>
+        </tr>`;
+      })}
+    </tbody>
+  </table>`;
+
+  const plan = query.plan ? planById.get(query.plan) : undefined;
+  return layout(ctx, {
+    title: plan ? `${w.t('tasks_title')} — ${planLabel(plan)}` : w.t('tasks_title'),
+    page: 'tasks',
+    body: html`${form} ${summary}
+      <section aria-labelledby="timeline">
+        <h2 id="timeline">${timelineTitle}</h2>
+        <figure aria-describedby="timeline-note">
+          ${raw(chart)}
+          <figcaption id="timeline-note" class="note">${w.t('tasks_table_note')}</figcaption>
+        </figure>
+      </section>
+      <section aria-labelledby="list">
+        <h2 id="list">${w.t('tasks_table')}</h2>
+        ${table}
+      </section>`,
+  });
+}

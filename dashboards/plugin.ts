@@ -1,0 +1,197 @@
+// The dashboards as a Fastify plugin: one GET route per page, rendered on the server from the same
+// services as the API (so every number on a page is the number the API serves), cached per URL and
+// data version like the API's responses, with HTML error pages.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpError } from '../api/errors.ts';
+import { LookupError } from '../indicators/scorecard.ts';
+import { readLang, words } from './i18n/index.ts';
+import { layout, href, type PageContext } from './layout.ts';
+import { html } from './render/html.ts';
+import { PAGES } from './pages/index.ts';
+import { loadPack, packBody, packTitle } from './pages/pack.ts';
+import { packData, saveReview } from './pack.ts';
+import { htmlToPdf, BrowserMissingError } from './browser.ts';
+import { pageQuarter } from './pages/common.ts';
+import { ROLE_ACCESS } from '../api/plugins/auth.ts';
+
+const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static');
+export const STYLESHEET = readFileSync(join(STATIC, 'style.css'), 'utf8');
+const HTML_TYPE = 'text/html; charset=utf-8';
+
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+export function pageContext(fastify: FastifyInstance, request: FastifyRequest): PageContext {
+  const query = Object.fromEntries(
+    Object.entries((request.query ?? {}) as Record<string, unknown>).filter(
+      (e): e is [string, string] => typeof e[1] === 'string',
+    ),
+  );
+  const lang = readLang(query.lang);
+  return {
+    lang,
+    w: words(lang),
+    path: request.url.split('?')[0],
+    query,
+    meta: fastify.warehouse.meta,
+    today: today(),
+  };
+}
+
+function errorPage(ctx: PageContext, status: number, message: string): string {
+  const { w } = ctx;
+  return layout(ctx, {
+    title: status === 404 ? w.t('not_found') : w.t('error_title'),
+    page: 'overview',
+    body: html`<p role="alert">${message}</p>
+      <p><a href="${href(ctx, '/')}">${w.t('back_home')}</a></p>`,
+  });
+}
+
+/** The pack as a standalone document (stylesheet inline) and the file name it is saved under. */
+export function packDocument(ctx: PageContext, page: Awaited<ReturnType<typeof loadPack>>) {
+  return {
+    html: layout(ctx, {
+      title: packTitle(ctx, page.data),
+      page: 'pack',
+      bodyClass: 'pack',
+      inlineStyle: STYLESHEET,
+      body: packBody(ctx, page, { forms: false }),
+    }),
+    fileName: `bao-cao-quy-${page.data.unit.unit_id.replace(/[^A-Za-z0-9-]/g, '_')}-${page.data.quarter}.pdf`,
+  };
+}
+
+/** Saves a unit's pack for a quarter as it is now, through the write queue. */
+export async function reviewPack(
+  fastify: FastifyInstance,
+  unitText: string,
+  quarterText: string,
+  by: string,
+) {
+  const units = await fastify.warehouse.units();
+  const version = fastify.warehouse.meta.version;
+  return fastify.warehouse.write(async (db) =>
+    saveReview(db, await packData(db, units, unitText, quarterText), by, version),
+  );
+}
+
+export default async function dashboards(fastify: FastifyInstance) {
+  fastify.get('/static/style.css', async (_request, reply) =>
+    reply
+      .header('content-type', 'text/css; charset=utf-8')
+      .header('cache-control', 'public, max-age=300')
+      .send(STYLESHEET),
+  );
+
+  for (const page of PAGES) {
+    fastify.get(page.route, { schema: { hide: true } }, async (request, reply: FastifyReply) => {
+      const ctx = pageContext(fastify, request);
+      return fastify.responses.send(
+        request,
+        reply,
+        () =>
+          fastify.warehouse.read(async (db) =>
+            page.render(ctx, {
+              db,
+              units: await fastify.warehouse.units(),
+              params: (request.params ?? {}) as Record<string, string>,
+            }),
+          ),
+        HTML_TYPE,
+      );
+    });
+  }
+
+  // The pack as a PDF: the same document with its stylesheet inline, printed by Chromium.
+  fastify.get('/pack.pdf', { schema: { hide: true } }, async (request, reply) => {
+    const ctx = pageContext(fastify, request);
+    const document = await fastify.warehouse.read(async (db) => {
+      const units = await fastify.warehouse.units();
+      const unitText = ctx.query.unit ?? 'VN';
+      const quarter = await pageQuarter(db, ctx, unitText, units);
+      return packDocument(
+        ctx,
+        await loadPack(db, units, unitText, quarter, ctx.query.current === '1'),
+      );
+    });
+    let pdf: Buffer;
+    try {
+      pdf = await htmlToPdf(document.html);
+    } catch (error) {
+      if (error instanceof BrowserMissingError)
+        throw new HttpError(503, 'NO_BROWSER', error.message);
+      throw error;
+    }
+    return reply
+      .header('content-type', 'application/pdf')
+      .header('content-disposition', `attachment; filename="${document.fileName}"`)
+      .send(pdf);
+  });
+
+  // "Save as reviewed" from the pack page: a plain form carrying an admin token (a browser form
+  // cannot send a bearer header); audited like every write.
+  fastify.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 16 * 1024 },
+    (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
+  );
+  fastify.post('/pack/review', { schema: { hide: true } }, async (request, reply) => {
+    const form = (request.body ?? {}) as Record<string, string>;
+    const token = fastify.tokens.verify(form.token ?? '');
+    if (!token || !ROLE_ACCESS[token.role].includes('admin')) {
+      await fastify.audit(request, {
+        action: 'pack.review',
+        status: 403,
+        detail: { unit: form.unit, period: form.period },
+      });
+      throw new HttpError(403, 'FORBIDDEN', 'saving a pack as reviewed needs an admin token');
+    }
+    request.principal = {
+      token_id: token.id,
+      role: token.role,
+      unit: token.unit,
+      label: token.label,
+    };
+    const review = await reviewPack(
+      fastify,
+      form.unit ?? 'VN',
+      form.period ?? '',
+      `token:${token.id} (${token.label})`,
+    );
+    await fastify.audit(request, {
+      action: 'pack.review',
+      status: 303,
+      detail: { review_id: review.review_id, unit: review.unit_id, quarter: review.quarter },
+    });
+    return reply.redirect(
+      href({ lang: form.lang === 'en' ? 'en' : 'vi' }, '/pack', {
+        unit: review.unit_id,
+        period: review.quarter,
+      }),
+      303,
+    );
+  });
+
+  // Pages answer in HTML, in the reader's language: the caller's mistakes with their message,
+  // anything else with no detail (logged).
+  fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const ctx = pageContext(fastify, request);
+    let status = 500;
+    let message = ctx.w.t('error_title');
+    if (error instanceof HttpError) [status, message] = [error.statusCode, error.message];
+    else if (error instanceof LookupError)
+      [status, message] = [error.code === 'UNKNOWN_UNIT' ? 404 : 400, error.message];
+    else if (error.statusCode && error.statusCode < 500)
+      [status, message] = [error.statusCode, error.message];
+    else request.log.error({ err: error }, 'page failed');
+    return reply
+      .code(status)
+      .header('content-type', HTML_TYPE)
+      .send(errorPage(ctx, status, message));
+  });
+}

@@ -1,0 +1,139 @@
+// The plans pages against the API on the same database: every plan listed, one plan's notes (the
+// inconsistencies first), targets, tasks by group with what is overdue, procedures and lineage.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseHTML } from 'linkedom';
+import { demoApp, type TestApp } from '../api/app.ts';
+import { words } from '../../dashboards/i18n/index.ts';
+import type { PlanResponse, PlansResponse } from '../../api/schemas/plans.ts';
+import type { TasksResponse } from '../../api/schemas/tasks.ts';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await demoApp();
+});
+afterAll(async () => t.close());
+
+const vi = words('vi');
+const en = words('en');
+
+async function page(url: string, status = 200) {
+  const res = await t.app.inject(url);
+  expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
+  expect(res.headers['content-type']).toMatch(/^text\/html/);
+  return { body: res.body, document: parseHTML(res.body).document };
+}
+
+async function api<T>(url: string): Promise<T> {
+  const res = await t.app.inject(url);
+  expect(res.statusCode, res.body).toBe(200);
+  return res.json() as T;
+}
+
+const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
+
+describe('GET /plans', () => {
+  it('lists every plan the API has, with its number, parent and counts', async () => {
+    const { document } = await page('/plans');
+    const { plans } = await api<PlansResponse>('/api/plans');
+    const rows = [...document.querySelectorAll('table.plans tbody tr')];
+    expect(rows.map((r) => r.getAttribute('data-plan'))).toEqual(plans.map((p) => p.plan_id));
+    for (const [i, p] of plans.entries()) {
+      const cells = rows[i].querySelectorAll('td');
+      expect(text(cells[0])).toBe(p.document_no ?? vi.t('plans_no_number'));
+      expect(rows[i].querySelector('th a')?.getAttribute('href')).toBe(`/plans/${p.plan_id}`);
+      expect(text(rows[i].querySelector('th a'))).toBe(p.title);
+      if (p.parent_plan_id) {
+        expect(cells[3].querySelector('a')?.getAttribute('href')).toBe(
+          `/plans/${p.parent_plan_id}`,
+        );
+      }
+      expect(text(cells[4])).toBe(vi.int(p.targets));
+      expect(text(cells[5])).toBe(vi.int(p.tasks));
+      expect(text(cells[7])).toContain(vi.int(p.notes));
+    }
+  });
+});
+
+describe('GET /plans/:id', () => {
+  it('puts the document’s inconsistencies first, then the other notes, as the API has them', async () => {
+    const { document } = await page('/plans/qd-740-2022-kien-giang');
+    const d = await api<PlanResponse>('/api/plans/qd-740-2022-kien-giang');
+    expect(text(document.querySelector('h1'))).toContain('740/QĐ-UBND');
+    const notes = document.querySelector('section.plan-notes');
+    // right after the plan's facts: the first section a planner sees
+    expect(document.querySelector('main section')).toBe(notes);
+    const rows = [...(notes?.querySelectorAll('tbody tr') ?? [])];
+    expect(rows.length).toBe(d.notes.length);
+    const kinds = rows.map((r) => r.getAttribute('data-kind'));
+    const inconsistencies = d.notes.filter((n) => n.kind === 'inconsistency');
+    expect(inconsistencies.length).toBeGreaterThan(0);
+    expect(kinds.slice(0, inconsistencies.length).every((k) => k === 'inconsistency')).toBe(true);
+    const shown = rows.map((r) => text(r.querySelectorAll('td')[3]));
+    for (const n of d.notes) expect(shown).toContain(n.text.replace(/\s+/g, ' ').trim());
+    expect(text(notes?.querySelector('p'))).toBe(
+      vi.t('plans_notes_lead', {
+        n: vi.int(d.notes.length),
+        k: vi.int(inconsistencies.length),
+      }),
+    );
+  });
+
+  it('shows targets with indicator links, tasks by group with the overdue ones, procedures', async () => {
+    const { document } = await page('/plans/qd-740-2022-kien-giang');
+    const d = await api<PlanResponse>('/api/plans/qd-740-2022-kien-giang');
+    const targets = [...document.querySelectorAll('table.plan-targets tbody tr')];
+    expect(targets.map((r) => r.getAttribute('data-target'))).toEqual(
+      d.targets.map((x) => x.target_id),
+    );
+    for (const [i, target] of d.targets.entries()) {
+      const a = targets[i].querySelector('a');
+      if (target.indicator_id)
+        expect(a?.getAttribute('href')).toMatch(new RegExp(`^/indicator/${target.indicator_id}`));
+      expect(text(targets[i])).toContain(vi.date(target.deadline));
+      expect(text(targets[i])).toContain(target.clause.replace(/\s+/g, ' ').trim());
+    }
+    const tasks = [...document.querySelectorAll('table.plan-tasks tbody tr')];
+    expect(tasks.length).toBe(d.tasks.length);
+    const groups = new Set(d.tasks.map((x) => x.group_name ?? ''));
+    expect(document.querySelectorAll('table.plan-tasks').length).toBe(groups.size);
+    const overdue = await api<TasksResponse>('/api/tasks?plan=qd-740-2022-kien-giang&overdue=true');
+    expect(
+      tasks
+        .filter((r) => r.getAttribute('class') === 'overdue')
+        .map((r) => r.getAttribute('data-seq')),
+    ).toEqual(expect.arrayContaining(overdue.tasks.map((x) => String(x.seq))));
+    expect(tasks.filter((r) => r.getAttribute('class') === 'overdue').length).toBe(
+      overdue.tasks.length,
+    );
+    expect(document.querySelectorAll('table.plan-procedures tbody tr').length).toBe(
+      d.procedures.length,
+    );
+  });
+
+  it('links its lineage both ways', async () => {
+    const { document } = await page('/plans/kh-590-2022-ninh-thuan');
+    const d = await api<PlanResponse>('/api/plans/kh-590-2022-ninh-thuan');
+    const lineage = document.querySelector('ol.lineage');
+    const hrefs = [...(lineage?.querySelectorAll('a') ?? [])].map((a) => a.getAttribute('href'));
+    for (const p of [...d.ancestors, ...d.children]) expect(hrefs).toContain(`/plans/${p.plan_id}`);
+    expect(d.ancestors.length).toBeGreaterThan(0);
+    expect(d.children.length).toBeGreaterThan(0);
+  });
+
+  it('speaks English on ?lang=en and keeps the language in its links', async () => {
+    const { document } = await page('/plans/kh-96-2022-phan-rang-thap-cham?lang=en');
+    expect(text(document.querySelector('#notes'))).toContain(en.t('notes'));
+    expect(text(document.querySelector('section.plan-notes tbody td:nth-child(2)'))).toBe(
+      `! ${en.t('plans_note_kind_inconsistency')}`,
+    );
+    for (const a of document.querySelectorAll('main a'))
+      expect(a.getAttribute('href')).toContain('lang=en');
+  });
+
+  it('answers an unknown plan with a 404 page, escaped', async () => {
+    const missing = await page('/plans/no-such-plan', 404);
+    expect(missing.body).toContain('no-such-plan');
+    const evil = await page('/plans/%3Cscript%3Ealert(1)%3C%2Fscript%3E', 404);
+    expect(evil.body).not.toContain('<script>');
+  });
+});
