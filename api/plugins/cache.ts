@@ -1,13 +1,22 @@
 // Responses computed from the materialised results, kept serialised per URL until the data
 // version changes; ETags carry that version, so a dashboard's repeated read costs a 304.
+import { gzipSync } from 'node:zlib';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const MAX_ENTRIES = 2000;
+/** bodies smaller than this go uncompressed: gzip would save less than its headers cost */
+const GZIP_FROM = 1024;
+
+interface Entry {
+  body: Buffer;
+  /** made once, the first time a client that accepts gzip asks */
+  gzip?: Buffer;
+}
 const MAX_BYTES = 128 * 1024 * 1024;
 
 export class ResponseCache {
-  private entries = new Map<string, Buffer>();
+  private entries = new Map<string, Entry>();
   private bytes = 0;
 
   constructor(private version: () => string) {}
@@ -18,11 +27,11 @@ export class ResponseCache {
   }
 
   /**
-   * The data version and today's date: answers that read "today" (overdue tasks, units in
+   * Weak (the gzip and plain bodies share it). The data version and today's date: answers that read "today" (overdue tasks, units in
    * existence, default quarters) change at midnight even when the data does not.
    */
   etag(): string {
-    return `"${this.version()}-${new Date().toISOString().slice(0, 10)}"`;
+    return `W/"${this.version()}-${new Date().toISOString().slice(0, 10)}"`;
   }
 
   /**
@@ -42,29 +51,41 @@ export class ResponseCache {
       .header('content-type', contentType);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send();
     const key = `${etag} ${contentType} ${request.url}`;
-    let body = this.entries.get(key);
-    if (body) {
+    let entry = this.entries.get(key);
+    if (entry) {
       // most recently used last, so eviction drops the coldest
       this.entries.delete(key);
-      this.entries.set(key, body);
+      this.entries.set(key, entry);
     } else {
       const value = await compute();
-      body = Buffer.isBuffer(value)
+      const body = Buffer.isBuffer(value)
         ? value
         : Buffer.from(typeof value === 'string' ? value : JSON.stringify(value));
-      if (etag === this.etag()) this.store(key, body);
+      entry = { body };
+      if (etag === this.etag()) this.store(key, entry);
     }
-    return reply.send(body);
+    reply.header('vary', 'accept-encoding');
+    if (
+      entry.body.length >= GZIP_FROM &&
+      /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')
+    ) {
+      if (!entry.gzip) {
+        entry.gzip = gzipSync(entry.body);
+        this.bytes += entry.gzip.length;
+      }
+      return reply.header('content-encoding', 'gzip').send(entry.gzip);
+    }
+    return reply.send(entry.body);
   }
 
-  private store(key: string, body: Buffer): void {
-    if (body.length > MAX_BYTES / 4) return;
-    this.entries.set(key, body);
-    this.bytes += body.length;
+  private store(key: string, entry: Entry): void {
+    if (entry.body.length > MAX_BYTES / 4) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.body.length;
     for (const [k, v] of this.entries) {
       if (this.entries.size <= MAX_ENTRIES && this.bytes <= MAX_BYTES) break;
       this.entries.delete(k);
-      this.bytes -= v.length;
+      this.bytes -= v.body.length + (v.gzip?.length ?? 0);
     }
   }
 }

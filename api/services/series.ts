@@ -83,3 +83,28 @@ export async function series(
 /** Canonical periods of one grain sort as text ('2024-07' < '2024-10', '2024-Q3' < '2024-Q4'). */
 const sortByPeriod = <T extends { period: string }>(rows: T[]): T[] =>
   rows.sort((a, b) => (a.period < b.period ? -1 : a.period > b.period ? 1 : 0));
+
+/**
+ * The last `last` points of every indicator of a unit at a grain, up to `to` (same rows as
+ * series() returns): the overview's sparklines in one query instead of one series per indicator.
+ */
+export async function recentPoints(
+  db: Database,
+  unitId: string,
+  grain: 'month' | 'quarter' | 'year',
+  to: string,
+  last: number,
+): Promise<Map<string, Point[]>> {
+  const rows = await db.all<Point & { indicator_id: string }>(
+    `select indicator_id, period, actual, numerator, denominator, coverage, reconstructed, source
+     from core.actuals where unit_id = $u and grain = $g and period <= $to
+     qualify row_number() over (partition by indicator_id order by period desc) <= $n
+     order by indicator_id, period`,
+    { u: unitId, g: grain, to, n: last },
+  );
+  const out = new Map<string, Point[]>();
+  for (const { indicator_id, ...point } of rows) {
+    out.set(indicator_id, [...(out.get(indicator_id) ?? []), point]);
+  }
+  return out;
+}

@@ -2,7 +2,7 @@
 // binding target with its source, progress and status, a sparkline and the change since the
 // previous quarter — then summaries of overdue tasks by lead, procedures and reporting.
 import { unitScorecard } from '../../api/services/scorecard.ts';
-import { series } from '../../api/services/series.ts';
+import { recentPoints } from '../../api/services/series.ts';
 import { listTasks } from '../../api/services/tasks.ts';
 import { listProcedures } from '../../api/services/procedures.ts';
 import { reportingGrid } from '../../api/services/reporting.ts';
@@ -34,15 +34,10 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     unitKind === 'percent' ? w.pct(v) : w.int(v);
 
   // sparklines: the last eight quarters of each indicator
+  const recent = await recentPoints(db, card.unit.unit_id, 'quarter', card.period, 8);
   const sparks = new Map<string, Html>();
   for (const row of card.rows) {
-    const s = await series(db, units, {
-      indicator: row.indicator_id,
-      unit: card.unit.unit_id,
-      grain: 'quarter',
-      to: quarter,
-    });
-    const points = s.points.slice(-8);
+    const points = recent.get(row.indicator_id) ?? [];
     sparks.set(
       row.indicator_id,
       points.length

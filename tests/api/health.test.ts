@@ -43,3 +43,20 @@ describe('errors', () => {
     expect(page.headers['content-type']).toContain('text/html');
   });
 });
+
+describe('the response cache', () => {
+  it('sends gzip to clients that accept it, the same bytes once inflated', async () => {
+    const { gunzipSync } = await import('node:zlib');
+    const plain = await t.app.inject('/api/indicators');
+    const zipped = await t.app.inject({
+      url: '/api/indicators',
+      headers: { 'accept-encoding': 'gzip, deflate, br' },
+    });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(zipped.headers.vary).toContain('accept-encoding');
+    expect(zipped.rawPayload.length).toBeLessThan(plain.rawPayload.length / 2);
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(plain.body);
+    expect(zipped.headers.etag).toBe(plain.headers.etag);
+  });
+});

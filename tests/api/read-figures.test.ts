@@ -235,7 +235,7 @@ describe('ETag', () => {
     const url = '/api/scorecard?unit=VN&period=2025-Q4';
     const first = await t.app.inject(url);
     const etag = first.headers.etag as string;
-    expect(etag).toMatch(/^"[\w-]{16}-\d{4}-\d\d-\d\d"$/);
+    expect(etag).toMatch(/^W\/"[\w-]{16}-\d{4}-\d\d-\d\d"$/);
     const again = await t.app.inject({ url, headers: { 'if-none-match': etag } });
     expect(again.statusCode).toBe(304);
     expect(again.body).toBe('');
