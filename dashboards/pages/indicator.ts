@@ -63,10 +63,13 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   const name = ctx.lang === 'vi' ? info.name_vi : info.name_en;
   const fmt = (v: number | null | undefined) => figure(w, info.unit, v);
 
+  // the series as of the chosen quarter: its points up to then, the targets' projections as
+  // evaluated then (a later reading may know better; the page says what was known)
   const s = await series(db, units, {
     indicator: info.indicator_id,
     unit: unit.unit_id,
     grain,
+    to: quarter,
   });
   const rank = await ranking(db, units, {
     indicator: info.indicator_id,

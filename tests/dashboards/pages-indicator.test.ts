@@ -102,8 +102,10 @@ describe('GET /indicator/:id', () => {
 
   it('shows each binding target with its plan, status, projection and chart marks', async () => {
     const { document } = await page('/indicator/vneid_accounts?unit=p91&period=2025-Q2');
-    const s = await api<SeriesResponse>('/api/series?indicator=vneid_accounts&unit=p91');
+    // as of the chosen quarter: the projections as evaluated then, not after the merger
+    const s = await api<SeriesResponse>('/api/series?indicator=vneid_accounts&unit=p91&to=2025-Q2');
     expect(s.targets.length).toBe(2);
+    expect(s.projection.map((p) => p.status)).not.toContain('superseded');
     const items = [...document.querySelectorAll('ul.targets > li')];
     expect(items.length).toBe(s.targets.length);
     for (const [i, target] of s.targets.entries()) {
