@@ -56,7 +56,7 @@ const exportRoutes: FastifyPluginAsyncZod = async (fastify) => {
       const close = closer(db);
       let handedOver = false;
       try {
-        const filters = await resolveFilters(db, index, kind, request.query);
+        const filters = await resolveFilters(db, index, request.query);
         reply
           .header('content-type', CONTENT_TYPES[format])
           .header(

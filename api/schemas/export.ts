@@ -18,7 +18,14 @@ export const exportQuery = z.object({
     ),
   from: periodParam.optional().describe('rows whose period starts on or after this period starts'),
   to: periodParam.optional().describe('rows whose period starts on or before this period ends'),
-  indicator: z.string().min(1).max(64).optional().describe('progress only: one indicator id'),
+  indicator: z
+    .string()
+    .min(1)
+    .max(64)
+    .optional()
+    .describe(
+      'one indicator: its progress rows, or the observations of its numerator and denominator metrics',
+    ),
 });
 
 export type ExportQuery = z.infer<typeof exportQuery>;

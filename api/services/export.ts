@@ -412,7 +412,6 @@ function readPeriodBound(name: string, text: string) {
 export async function resolveFilters(
   db: Database,
   index: UnitIndex,
-  kind: ExportKind,
   request: ExportRequest,
   today = new Date().toISOString().slice(0, 10),
 ): Promise<ExportFilters> {
@@ -424,9 +423,6 @@ export async function resolveFilters(
       'INVALID_REQUEST',
       `from ${formatPeriod(from)} is after to ${formatPeriod(to)}`,
     );
-  }
-  if (request.indicator && kind !== 'progress') {
-    throw new HttpError(400, 'INVALID_REQUEST', `indicator filters progress, not ${kind}`);
   }
   const at = to ? periodEnd(to) : from ? periodEnd(from) : today;
   const unit = request.unit ? findUnit(index, request.unit.trim(), at) : null;
@@ -489,7 +485,15 @@ export function exportQuery(
     params.to = filters.to;
   }
   if (filters.indicator) {
-    where.push('v.indicator_id = $indicator');
+    // progress: that indicator's rows; observations: the reported figures it is computed from
+    // (its numerator and denominator metrics), so a number on a page can be traced to its rows
+    where.push(
+      kind === 'progress'
+        ? 'v.indicator_id = $indicator'
+        : `v.metric in (select numerator from indicators where indicator_id = $indicator
+                        union all
+                        select denominator from indicators where indicator_id = $indicator)`,
+    );
     params.indicator = filters.indicator;
   }
   const sql = `${with_}select v.* from ${kind} v${where.length ? `\nwhere ${where.join('\n  and ')}` : ''}\norder by ${ORDER[kind]}`;

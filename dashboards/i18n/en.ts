@@ -244,5 +244,6 @@ export const en: Record<keyof typeof vi, string> = {
   all: 'All',
   error_title: 'This page could not be shown',
   not_found: 'Page not found',
+  source_rows: 'source rows (CSV)',
   back_home: 'Back to the overview',
 };

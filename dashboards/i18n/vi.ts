@@ -242,5 +242,6 @@ export const vi = {
   all: 'Tất cả',
   error_title: 'Không hiển thị được trang',
   not_found: 'Không tìm thấy trang',
+  source_rows: 'số liệu gốc (CSV)',
   back_home: 'Về trang tổng quan',
 };

@@ -8,7 +8,7 @@ import { listProcedures } from '../../api/services/procedures.ts';
 import { reportingGrid } from '../../api/services/reporting.ts';
 import { sparkline } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
-import { html, raw, type Html } from '../render/html.ts';
+import { html, query, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import { pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
 import type { PageData } from './index.ts';
@@ -107,6 +107,11 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                 : ''
             }
             ${row.reconstructed ? html`<br /><span class="muted reconstructed">${w.t('reconstructed')}</span>` : ''}
+            <br /><a
+              class="muted"
+              href="${`/api/export/observations.csv${query({ unit: card.unit.unit_id, indicator: row.indicator_id, from: card.period, to: card.period })}`}"
+              >${w.t('source_rows')}</a
+            >
           </td>
           <td>${sparks.get(row.indicator_id)}</td>
           <td class="num">${w.signed(change, row.unit === 'percent' ? 1 : 0)}</td>

@@ -75,6 +75,26 @@ describe('overview', () => {
     }
   });
 
+  it("links each indicator's actual to the rows it was computed from", async () => {
+    const card = (await get('/api/scorecard?unit=p91&period=2025-Q2')).json();
+    const row = card.rows.find((r: { indicator_id: string }) => r.indicator_id === 'cccd_coverage');
+    const body = (await get('/?unit=p91&period=2025-Q2')).body;
+    const link = new RegExp(
+      `href="(/api/export/observations\\.csv\\?[^"]*indicator=cccd_coverage[^"]*)"`,
+    ).exec(body)?.[1];
+    expect(link).toBeDefined();
+    const csv = (await get((link as string).replace(/&amp;/g, '&'))).body.trim().split('\r\n');
+    const [header, ...lines] = csv.map((l) => l.split(','));
+    const at = (name: string) => header.indexOf(name);
+    // a stock: the quarter's figure is its last month's, Kiên Giang's own report
+    const june = lines.filter((l) => l[at('period')] === '2025-06' && l[at('unit_id')] === 'p91');
+    const value = (metric: string) =>
+      Number(june.find((l) => l[at('metric')] === metric)?.[at('value')]);
+    expect(value('cccd_issued')).toBe(row.numerator);
+    expect(value('cccd_eligible')).toBe(row.denominator);
+    expect((100 * value('cccd_issued')) / value('cccd_eligible')).toBeCloseTo(row.actual, 9);
+  });
+
   it('says the data is synthetic and when it was loaded, in English too', async () => {
     const page = (await get('/?unit=VN&period=2025-Q4&lang=en')).body;
     expect(page).toContain('SYNTHETIC DATA');

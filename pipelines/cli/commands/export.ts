@@ -31,7 +31,7 @@ Usage: chitieu export observations|progress --format csv|parquet|arrow --out FIL
                  end of --to, else of --from, else today), a unit id (p91@2025-07-01) or VN
   --from P       rows whose period starts on or after P starts (2024, 2024-Q3, 2024-07)
   --to P         rows whose period starts on or before P ends
-  --indicator I  progress only: one indicator id
+  --indicator I  one indicator: its progress rows, or the observations it is computed from
 
 Columns in the view's order; CSV is RFC 4180, UTF-8, with a header row. The database is opened
 read-only. While \`chitieu serve\` runs it holds the database file: download the same export
@@ -71,7 +71,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     const index = new UnitIndex(await allUnits(db));
     let filters;
     try {
-      filters = await resolveFilters(db, index, kind, values);
+      filters = await resolveFilters(db, index, values);
     } catch (error) {
       if (error instanceof LookupError) {
         throw error.code === 'INVALID_PERIOD'
