@@ -23,30 +23,31 @@ import type { TasksResponse } from '../api/schemas/tasks.ts';
 
 export const HEADLINE_STATUSES = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
 
-export interface PackTarget {
-  target_id: string;
-  value: number;
-  comparator: string;
-  deadline: string;
-  status: string;
-  ratio: number | null;
-  plan_id: string;
-  clause: string;
+type ScorecardRow = ScorecardResponse['rows'][number];
+
+/** A target as the pack keeps it: the scorecard's verdict without the inputs behind it. */
+export interface PackTarget extends Pick<
+  ScorecardRow['targets'][number],
+  'target_id' | 'value' | 'comparator' | 'deadline' | 'status' | 'ratio' | 'plan_id' | 'clause'
+> {
   /** the same target's status in the previous quarter, when it was evaluated then */
   previous_status: string | null;
 }
 
-export interface PackRow {
-  indicator_id: string;
-  name_vi: string;
-  name_en: string;
-  unit: 'percent' | 'count';
-  actual: number | null;
-  previous: number | null;
-  numerator: number | null;
-  denominator: number | null;
-  coverage: number | null;
-  reconstructed: boolean;
+/** An indicator as the pack keeps it: the scorecard's row without its source. */
+export interface PackRow extends Pick<
+  ScorecardRow,
+  | 'indicator_id'
+  | 'name_vi'
+  | 'name_en'
+  | 'unit'
+  | 'actual'
+  | 'previous'
+  | 'numerator'
+  | 'denominator'
+  | 'coverage'
+  | 'reconstructed'
+> {
   targets: PackTarget[];
 }
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../schemas/common.ts';
 import { proceduresQuery, proceduresResponse } from '../schemas/procedures.ts';
 import { listProcedures } from '../services/procedures.ts';
+import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -16,12 +17,7 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: proceduresResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const index = await fastify.warehouse.units();
-      return fastify.responses.send(request, reply, () =>
-        fastify.warehouse.read((db) => listProcedures(db, index, request.query)),
-      );
-    },
+    cachedRead(fastify, listProcedures),
   );
 };
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../schemas/common.ts';
 import { qualityQuery, qualityResponse } from '../schemas/quality.ts';
 import { qualityFindings } from '../services/quality.ts';
+import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -17,12 +18,7 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: qualityResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const index = await fastify.warehouse.units();
-      return fastify.responses.send(request, reply, () =>
-        fastify.warehouse.read((db) => qualityFindings(db, index, request.query)),
-      );
-    },
+    cachedRead(fastify, qualityFindings),
   );
 };
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../schemas/common.ts';
 import { rankingQuery, rankingResponse } from '../schemas/ranking.ts';
 import { ranking } from '../services/ranking.ts';
+import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -17,12 +18,7 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: rankingResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const index = await fastify.warehouse.units();
-      return fastify.responses.send(request, reply, () =>
-        fastify.warehouse.read((db) => ranking(db, index, request.query)),
-      );
-    },
+    cachedRead(fastify, ranking),
   );
 };
 

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errors } from '../schemas/common.ts';
 import { seriesQuery, seriesResponse } from '../schemas/series.ts';
 import { series } from '../services/series.ts';
+import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -17,12 +18,7 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: seriesResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const index = await fastify.warehouse.units();
-      return fastify.responses.send(request, reply, () =>
-        fastify.warehouse.read((db) => series(db, index, request.query)),
-      );
-    },
+    cachedRead(fastify, series),
   );
 };
 

@@ -9,6 +9,7 @@ import {
   unitsResponse,
 } from '../schemas/units.ts';
 import { listUnits, unitDetail } from '../services/units.ts';
+import { cachedRead } from './cached.ts';
 
 const units: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -25,12 +26,7 @@ const units: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: unitsResponse, ...errors },
       },
     },
-    async (request, reply) => {
-      const index = await fastify.warehouse.units();
-      return fastify.responses.send(request, reply, () =>
-        fastify.warehouse.read((db) => listUnits(db, index, request.query)),
-      );
-    },
+    cachedRead(fastify, listUnits),
   );
 
   fastify.get(

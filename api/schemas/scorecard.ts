@@ -1,18 +1,10 @@
 // Schemas of GET /api/scorecard: a unit's every indicator for a period, with each binding target
 // (DESIGN.md §5), plus the previous period's actual for "change since".
 import { z } from 'zod';
+import { STATUSES } from '../../indicators/compute/status.ts';
 import { periodParam, unitParam, unitSummary } from './common.ts';
 
-export const targetStatus = z.enum([
-  'achieved',
-  'on_track',
-  'at_risk',
-  'off_track',
-  'regressing',
-  'missed',
-  'no_data',
-  'superseded',
-]);
+export const targetStatus = z.enum(STATUSES);
 
 export const scorecardQuery = z.object({
   unit: unitParam,

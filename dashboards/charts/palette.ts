@@ -2,21 +2,12 @@
 // word. Colours are Okabe–Ito (distinct under deuteranopia and protanopia); every chart also
 // prints the icon or word, so colour never carries meaning alone. Status words and icons are
 // those of indicators/i18n/status.ts.
-import type { Status } from '../../indicators/compute/status.ts';
+import { STATUSES, type Status } from '../../indicators/compute/status.ts';
 import { STATUS_LABELS } from '../../indicators/i18n/status.ts';
 import { chartLabels, type ChartLabels, type Lang } from './format.ts';
 
-/** Best to worst, then the states without a verdict: the order legends list them in. */
-export const STATUSES: readonly Status[] = [
-  'achieved',
-  'on_track',
-  'at_risk',
-  'off_track',
-  'regressing',
-  'missed',
-  'no_data',
-  'superseded',
-];
+// the order legends list statuses in is the engine's: best to worst, then no verdict
+export { STATUSES };
 
 export const STATUS_COLOURS: Readonly<Record<Status, string>> = {
   achieved: '#0072B2', // blue

@@ -1,5 +1,7 @@
-// Pieces every page uses: the unit and quarter a page is about (with its defaults), status badges,
-// progress bars, and the filter form.
+// Pieces the pages share: the unit and quarter (or months) a page is about, with their defaults;
+// the page's query read by its API schema; filter fields and forms; status badges, progress bars,
+// figures and the words for plans and their tasks.
+import type { z } from 'zod';
 import type { Database } from '../../pipelines/db/connect.ts';
 import {
   formatPeriod,
@@ -10,9 +12,11 @@ import {
 } from '../../pipelines/normalize/periods.ts';
 import { validOn, type UnitIndex, type Unit } from '../../pipelines/normalize/units.ts';
 import { findUnit, readPeriod } from '../../indicators/scorecard.ts';
+import { HttpError } from '../../api/errors.ts';
+import type { PlanRow } from '../../api/schemas/plans.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import type { PageContext } from '../layout.ts';
-import type { Words } from '../i18n/index.ts';
+import type { Key, Words } from '../i18n/index.ts';
 
 /** The last quarter that ended before `today`. */
 export function lastCompleteQuarter(today: string): string {
@@ -43,6 +47,15 @@ export async function pageQuarter(
   return latest ?? fallback;
 }
 
+/** YYYY-MM plus n months (n may be negative). */
+export function addMonths(month: string, n: number): string {
+  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
+/** The last month that ended before `today`. */
+export const lastFullMonth = (today: string): string => addMonths(today.slice(0, 7), -1);
+
 export function previousQuarter(quarter: string): string | null {
   const p = parsePeriod(quarter);
   const before = p && previousPeriod(p);
@@ -56,6 +69,41 @@ export function quarterChoices(today: string): string[] {
   for (let q: string | null = last; q && q >= '2022-Q1'; q = previousQuarter(q)) out.push(q);
   return out;
 }
+
+/**
+ * The page's query read by the API's own schema (so a page accepts exactly what its API call
+ * does): empty fields of a submitted form count as absent, `lang` is the layout's. A value the
+ * schema refuses is the reader's mistake: 400, with the parameter and its value.
+ */
+export function readQuery<S extends z.ZodType>(
+  schema: S,
+  ctx: PageContext,
+  omit: readonly string[] = [],
+): z.output<S> {
+  const given = Object.fromEntries(
+    Object.entries(ctx.query).filter(([k, v]) => v !== '' && k !== 'lang' && !omit.includes(k)),
+  );
+  const parsed = schema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const name = String(issue.path[0] ?? '');
+  throw new HttpError(
+    400,
+    'INVALID_QUERY',
+    ctx.w.t('tasks_invalid', {
+      detail: name in given ? `${name}=${given[name]}` : issue.message,
+    }),
+  );
+}
+
+/** A figure as the indicator counts it: 85,5% or 1.234.567. */
+export function figure(w: Words, unit: string, value: number | null | undefined): string {
+  return unit === 'percent' ? w.pct(value) : w.int(value);
+}
+
+/** Visually hidden but read aloud (style.css, `.visually-hidden`). */
+export const visuallyHidden = (text: string): Html =>
+  html`<span class="visually-hidden">${text}</span>`;
 
 export function statusBadge(w: Words, id: string | null | undefined): Html {
   const s = w.status(id);
@@ -92,15 +140,94 @@ export function provinceChoices(units: UnitIndex, date: string, current: Unit): 
   );
 }
 
+/**
+ * Units a work page can be filtered by: the country and every province that existed at some day
+ * of [start, end] (either open), dissolved ones marked with their last day; the current unit always.
+ */
+export function unitChoices(
+  ctx: PageContext,
+  units: UnitIndex,
+  start: string | null,
+  end: string | null,
+  current: Unit | null,
+): Choice[] {
+  const overlaps = (u: Unit) =>
+    (end === null || u.valid_from === null || u.valid_from <= end) &&
+    (start === null || u.valid_to === null || u.valid_to >= start);
+  const list = [...units.all()].filter(
+    (u) => (u.level === 'national' || u.level === 'province') && overlaps(u),
+  );
+  if (current && !list.some((u) => u.unit_id === current.unit_id)) list.push(current);
+  return list
+    .sort((a, b) =>
+      a.level !== b.level
+        ? a.level === 'national'
+          ? -1
+          : 1
+        : a.name.localeCompare(b.name, 'vi') ||
+          (a.valid_from ?? '').localeCompare(b.valid_from ?? ''),
+    )
+    .map((u) => ({
+      value: u.unit_id,
+      label:
+        u.valid_to && !validOn(u, ctx.today)
+          ? `${u.full_name} (${ctx.w.t('quality_until', { date: ctx.w.date(u.valid_to) })})`
+          : u.full_name,
+    }));
+}
+
+/** The hidden field that keeps English on a submitted filter form. */
+export const langField = (ctx: PageContext): Html =>
+  ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : html``;
+
+export interface Choice {
+  value: string;
+  label: string;
+}
+
+/** A labelled select whose first option ("all") is empty; the current value is always offered. */
+export function selectField(
+  ctx: PageContext,
+  name: string,
+  label: string,
+  choices: Choice[],
+  current: string | undefined,
+): Html {
+  const all =
+    current && !choices.some((c) => c.value === current)
+      ? [...choices, { value: current, label: current }]
+      : choices;
+  return html`<label
+    >${label}
+    <select name="${name}">
+      <option value="">${ctx.w.t('all')}</option>
+      ${all.map(
+        (c) =>
+          html`<option value="${c.value}" ${c.value === current ? raw('selected') : ''}>
+            ${c.label}
+          </option>`,
+      )}
+    </select>
+  </label>`;
+}
+
+/**
+ * The unit and quarter filter of the quarterly pages; `extra` goes before the submit button (the
+ * indicator page's grain). A quarter outside the usual choices (asked for by URL) is still offered,
+ * so the form shows what the page shows.
+ */
 export function unitQuarterForm(
   ctx: PageContext,
   units: UnitIndex,
   unit: Unit,
   quarter: string,
   action: string,
+  extra: Html = html``,
 ): Html {
   const { w } = ctx;
   const date = periodEnd(parsePeriod(quarter) as Period);
+  const quarters = quarterChoices(ctx.today);
+  if (!quarters.includes(quarter)) quarters.unshift(quarter);
   return html`<form class="filters" method="get" action="${action}">
     <label
       >${w.t('unit')}
@@ -116,7 +243,7 @@ export function unitQuarterForm(
     <label
       >${w.t('quarter')}
       <select name="period">
-        ${quarterChoices(ctx.today).map(
+        ${quarters.map(
           (q) =>
             html`<option value="${q}" ${q === quarter ? raw('selected') : ''}>
               ${w.period(q)}
@@ -124,7 +251,24 @@ export function unitQuarterForm(
         )}
       </select>
     </label>
-    ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
+    ${extra} ${langField(ctx)}
     <button type="submit">${w.t('show')}</button>
   </form>`;
+}
+
+/** A plan as people cite it: its number as printed (or its id), then whose it is. */
+export const planLabel = (p: Pick<PlanRow, 'plan_id' | 'document_no' | 'unit_name'>): string =>
+  `${p.document_no ?? p.plan_id} — ${p.unit_name}`;
+
+const PLAN_STATUS_KEYS: Record<string, Key> = {
+  planned: 'tasks_status_planned',
+  in_progress: 'tasks_status_in_progress',
+  done: 'tasks_status_done',
+  cancelled: 'tasks_status_cancelled',
+};
+
+/** Words for a task's or procedure's status in its plan; an unforeseen status reads as itself. */
+export function planStatusWord(w: Words, status: string): string {
+  const key = PLAN_STATUS_KEYS[status];
+  return key ? w.t(key) : status;
 }

@@ -9,31 +9,18 @@ import { listPlans } from '../../api/services/plans.ts';
 import { requireIndicator } from '../../api/services/common.ts';
 import { badRequest } from '../../api/errors.ts';
 import { parsePeriod, periodEnd, type Period } from '../../pipelines/normalize/periods.ts';
-import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
 import { findUnit } from '../../indicators/scorecard.ts';
 import { rankingChart, seriesChart, type RankingRow } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import type { Words } from '../i18n/index.ts';
-import {
-  pageQuarter,
-  progressBar,
-  provinceChoices,
-  quarterChoices,
-  statusBadge,
-} from './common.ts';
+import { figure, pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
 import type { PageData } from './index.ts';
 
 const GRAINS = ['month', 'quarter'] as const;
 type Grain = (typeof GRAINS)[number];
 
 const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
-
-/** A figure as the indicator counts it: 85,5% or 1.234.567. */
-export function figure(w: Words, unit: string, value: number | null | undefined): string {
-  return unit === 'percent' ? w.pct(value) : w.int(value);
-}
 
 function readGrain(text: string | undefined): Grain {
   if (text === undefined || text === '') return 'month';
@@ -291,7 +278,14 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     : html`<p class="muted">${w.t('indicator_no_children')}</p>`;
 
   const body = html`
-    ${filterForm(ctx, units, unit, quarter, grain, info.indicator_id)}
+    ${unitQuarterForm(
+      ctx,
+      units,
+      unit,
+      quarter,
+      `/indicator/${encodeURIComponent(info.indicator_id)}`,
+      grainField(ctx, grain),
+    )}
     <p class="grain-switch">
       ${w.t('indicator_grain')}:
       ${GRAINS.map(
@@ -361,57 +355,18 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   });
 }
 
-function filterForm(
-  ctx: PageContext,
-  units: UnitIndex,
-  unit: Unit,
-  quarter: string,
-  grain: Grain,
-  indicatorId: string,
-): Html {
+/** The indicator page's one filter beyond unit and quarter. */
+function grainField(ctx: PageContext, grain: Grain): Html {
   const { w } = ctx;
-  const date = periodEnd(parsePeriod(quarter) as Period);
-  const choices = quarterChoices(ctx.today);
-  if (!choices.includes(quarter)) choices.unshift(quarter);
-  return html`<form
-    class="filters"
-    method="get"
-    action="/indicator/${encodeURIComponent(indicatorId)}"
-  >
-    <label
-      >${w.t('unit')}
-      <select name="unit">
-        ${provinceChoices(units, date, unit).map(
-          (u) =>
-            html`<option value="${u.unit_id}" ${u.unit_id === unit.unit_id ? raw('selected') : ''}>
-              ${u.full_name}
-            </option>`,
-        )}
-      </select>
-    </label>
-    <label
-      >${w.t('quarter')}
-      <select name="period">
-        ${choices.map(
-          (q) =>
-            html`<option value="${q}" ${q === quarter ? raw('selected') : ''}>
-              ${w.period(q)}
-            </option>`,
-        )}
-      </select>
-    </label>
-    <label
-      >${w.t('indicator_grain')}
-      <select name="grain">
-        ${GRAINS.map(
-          (g) =>
-            html`<option value="${g}" ${g === grain ? raw('selected') : ''}>
-              ${w.t(g === 'month' ? 'indicator_grain_month' : 'indicator_grain_quarter')}
-            </option>`,
-        )}
-      </select>
-    </label>
-    ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
-    <button type="submit">${w.t('show')}</button>
-  </form>`;
+  return html`<label
+    >${w.t('indicator_grain')}
+    <select name="grain">
+      ${GRAINS.map(
+        (g) =>
+          html`<option value="${g}" ${g === grain ? raw('selected') : ''}>
+            ${w.t(g === 'month' ? 'indicator_grain_month' : 'indicator_grain_quarter')}
+          </option>`,
+      )}
+    </select>
+  </label>`;
 }

@@ -10,7 +10,7 @@ import { sparkline } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
 import { html, query, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import { pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
+import { figure, pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
 import type { PageData } from './index.ts';
 import {
   periodsIn,
@@ -30,8 +30,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   if (!unit) throw new Error(`unit ${card.unit.unit_id} vanished`);
   const name = (r: { name_vi: string; name_en: string }) =>
     ctx.lang === 'vi' ? r.name_vi : r.name_en;
-  const fmt = (unitKind: string, v: number | null) =>
-    unitKind === 'percent' ? w.pct(v) : w.int(v);
+  const fmt = (unitKind: string, v: number | null) => figure(w, unitKind, v);
 
   // sparklines: the last eight quarters of each indicator
   const recent = await recentPoints(db, card.unit.unit_id, 'quarter', card.period, 8);

@@ -182,11 +182,7 @@ function notes(ctx: PageContext, d: PlanResponse): Html {
   };
   const sorted = [...d.notes].sort((a, b) => rank(a.kind) - rank(b.kind) || a.seq - b.seq);
   const inconsistencies = d.notes.filter((n) => n.kind === 'inconsistency').length;
-  return html`<section
-    class="plan-notes"
-    aria-labelledby="notes"
-    style="border-left:6px solid var(--off_track);padding:0.2em 1em;background:var(--band)"
-  >
+  return html`<section class="plan-notes" aria-labelledby="notes">
     <h2 id="notes"><span aria-hidden="true">⚠</span> ${w.t('notes')} (${w.int(d.notes.length)})</h2>
     <p role="note">
       <strong

@@ -8,7 +8,7 @@ import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Words } from '../i18n/index.ts';
 import type { PageData } from './index.ts';
-import { langField, planLabel, planStatusWord, readQuery, selectField } from './tasks.ts';
+import { langField, planLabel, planStatusWord, readQuery, selectField } from './common.ts';
 
 /** A checkbox drawn, not a control: ☑ done, ☒ cancelled, ☐ anything still to do. */
 const BOX: Record<string, string> = { done: '☑', cancelled: '☒' };

@@ -7,8 +7,7 @@ import { html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key, Words } from '../i18n/index.ts';
 import type { PageData } from './index.ts';
-import { langField, readQuery, selectField } from './tasks.ts';
-import { unitChoices } from './reporting.ts';
+import { langField, readQuery, selectField, unitChoices } from './common.ts';
 
 /** Findings listed when the page is not asked for a number: enough to read, small to send. */
 export const PAGE_LIMIT = 200;

@@ -5,7 +5,6 @@ import { reportingGrid } from '../../api/services/reporting.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { readSpan } from '../../api/services/common.ts';
 import { reportingQuery } from '../../api/schemas/reporting.ts';
-import { validOn, type Unit, type UnitIndex } from '../../pipelines/normalize/units.ts';
 import {
   chartLabels,
   REPORTING_STATUSES,
@@ -18,52 +17,15 @@ import { renderPlot } from '../render/plot.ts';
 import { html, raw } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { PageData } from './index.ts';
-import { langField, planLabel, readQuery, srOnly, type Choice } from './tasks.ts';
-
-/** YYYY-MM plus n months (n may be negative). */
-export function addMonths(month: string, n: number): string {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-/** The last month that ended before `today`. */
-export const lastFullMonth = (today: string): string => addMonths(today.slice(0, 7), -1);
-
-/**
- * Units a work page can be filtered by: the country and every province that existed at some day
- * of [start, end] (either open), dissolved ones marked with their last day; the current unit always.
- */
-export function unitChoices(
-  ctx: PageContext,
-  units: UnitIndex,
-  start: string | null,
-  end: string | null,
-  current: Unit | null,
-): Choice[] {
-  const overlaps = (u: Unit) =>
-    (end === null || u.valid_from === null || u.valid_from <= end) &&
-    (start === null || u.valid_to === null || u.valid_to >= start);
-  const list = [...units.all()].filter(
-    (u) => (u.level === 'national' || u.level === 'province') && overlaps(u),
-  );
-  if (current && !list.some((u) => u.unit_id === current.unit_id)) list.push(current);
-  return list
-    .sort((a, b) =>
-      a.level !== b.level
-        ? a.level === 'national'
-          ? -1
-          : 1
-        : a.name.localeCompare(b.name, 'vi') ||
-          (a.valid_from ?? '').localeCompare(b.valid_from ?? ''),
-    )
-    .map((u) => ({
-      value: u.unit_id,
-      label:
-        u.valid_to && !validOn(u, ctx.today)
-          ? `${u.full_name} (${ctx.w.t('quality_until', { date: ctx.w.date(u.valid_to) })})`
-          : u.full_name,
-    }));
-}
+import {
+  addMonths,
+  langField,
+  lastFullMonth,
+  planLabel,
+  readQuery,
+  unitChoices,
+  visuallyHidden,
+} from './common.ts';
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
@@ -181,7 +143,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                 style="background:${style.colour}"
                 title="${w.period(p)}: ${style.word} — ${when}"
               >
-                <span aria-hidden="true">${style.icon}</span>${srOnly(style.word)}
+                <span aria-hidden="true">${style.icon}</span>${visuallyHidden(style.word)}
               </td>`;
             })}
           </tr>`,

@@ -1,12 +1,8 @@
 // Tasks (Nhiệm vụ): the plans' tasks read against today, overdue first — the deadline timeline,
 // a summary with overdue tasks by lead agency (links that filter), and every task in a table.
-// Also the filter helpers the work pages (tasks, procedures, reporting, quality) share.
-import type { z } from 'zod';
 import { listTasks } from '../../api/services/tasks.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { tasksQuery } from '../../api/schemas/tasks.ts';
-import type { PlanRow } from '../../api/schemas/plans.ts';
-import { HttpError } from '../../api/errors.ts';
 import {
   chartLabels,
   taskState,
@@ -15,99 +11,10 @@ import {
   type TaskState,
 } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
-import { html, raw, type Html } from '../render/html.ts';
+import { html, raw } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import type { Key, Words } from '../i18n/index.ts';
 import type { PageData } from './index.ts';
-
-// ---- shared by the work pages ----
-
-/**
- * The page's query read by the API's own schema (so a page accepts exactly what its API call
- * does): empty fields of a submitted form count as absent, `lang` is the layout's. A value the
- * schema refuses is the reader's mistake: 400, with the parameter and its value.
- */
-export function readQuery<S extends z.ZodType>(
-  schema: S,
-  ctx: PageContext,
-  omit: readonly string[] = [],
-): z.output<S> {
-  const given = Object.fromEntries(
-    Object.entries(ctx.query).filter(([k, v]) => v !== '' && k !== 'lang' && !omit.includes(k)),
-  );
-  const parsed = schema.safeParse(given);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const name = String(issue.path[0] ?? '');
-  throw new HttpError(
-    400,
-    'INVALID_QUERY',
-    ctx.w.t('tasks_invalid', {
-      detail: name in given ? `${name}=${given[name]}` : issue.message,
-    }),
-  );
-}
-
-/** The hidden field that keeps English on a submitted filter form. */
-export const langField = (ctx: PageContext): Html =>
-  ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : html``;
-
-export interface Choice {
-  value: string;
-  label: string;
-}
-
-/** A labelled select whose first option ("all") is empty; the current value is always offered. */
-export function selectField(
-  ctx: PageContext,
-  name: string,
-  label: string,
-  choices: Choice[],
-  current: string | undefined,
-): Html {
-  const all =
-    current && !choices.some((c) => c.value === current)
-      ? [...choices, { value: current, label: current }]
-      : choices;
-  return html`<label
-    >${label}
-    <select name="${name}">
-      <option value="">${ctx.w.t('all')}</option>
-      ${all.map(
-        (c) =>
-          html`<option value="${c.value}" ${c.value === current ? raw('selected') : ''}>
-            ${c.label}
-          </option>`,
-      )}
-    </select>
-  </label>`;
-}
-
-/** A plan as people cite it: its number as printed (or its id), then whose it is. */
-export const planLabel = (p: Pick<PlanRow, 'plan_id' | 'document_no' | 'unit_name'>): string =>
-  `${p.document_no ?? p.plan_id} — ${p.unit_name}`;
-
-const PLAN_STATUS_KEYS: Record<string, Key> = {
-  planned: 'tasks_status_planned',
-  in_progress: 'tasks_status_in_progress',
-  done: 'tasks_status_done',
-  cancelled: 'tasks_status_cancelled',
-};
-
-/** Words for a task's or procedure's status in its plan; an unforeseen status reads as itself. */
-export function planStatusWord(w: Words, status: string): string {
-  const key = PLAN_STATUS_KEYS[status];
-  return key ? w.t(key) : status;
-}
-
-/** Visually hidden but read aloud (inline, so the page needs nothing new from the stylesheet). */
-export const srOnly = (text: string): Html =>
-  html`<span
-    style="position:absolute;width:1px;height:1px;margin:-1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap"
-    >${text}</span
-  >`;
-
-// ---- the page ----
+import { langField, planLabel, planStatusWord, readQuery, selectField } from './common.ts';
 
 const STATUSES = ['planned', 'in_progress', 'done', 'cancelled'] as const;
 

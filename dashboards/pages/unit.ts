@@ -10,8 +10,7 @@ import type { UnitResponse } from '../../api/schemas/units.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key } from '../i18n/index.ts';
-import { levelWord, pageQuarter, statusBadge } from './common.ts';
-import { figure } from './indicator.ts';
+import { figure, levelWord, pageQuarter, statusBadge } from './common.ts';
 import type { PageData } from './index.ts';
 
 /** The figures shown beside each child: coverage of the ID card, VNeID, online dossiers. */

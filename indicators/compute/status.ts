@@ -3,15 +3,19 @@
 
 export type Comparator = '>=' | '>' | '<=' | '<';
 
-export type Status =
-  | 'achieved'
-  | 'on_track'
-  | 'at_risk'
-  | 'off_track'
-  | 'regressing'
-  | 'missed'
-  | 'no_data'
-  | 'superseded';
+/** Best to worst, then the states without a verdict: the order legends and schemas list them in. */
+export const STATUSES = [
+  'achieved',
+  'on_track',
+  'at_risk',
+  'off_track',
+  'regressing',
+  'missed',
+  'no_data',
+  'superseded',
+] as const;
+
+export type Status = (typeof STATUSES)[number];
 
 export interface Observation {
   /** ISO date the value stands for (the end of its period) */

@@ -1,35 +1,14 @@
 // The read API's catalogue routes (units, indicators, plans) against the views of the same
 // database: every 200 body parses with its route's schema and agrees with direct SQL.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { demoApp, type TestApp } from './app.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemoApp } from './app.ts';
 import { DEMO_TODAY } from '../global-setup.ts';
 import { unitResponse, unitsResponse } from '../../api/schemas/units.ts';
 import { indicatorsResponse } from '../../api/schemas/indicators.ts';
 import { planResponse, plansResponse } from '../../api/schemas/plans.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
-
-/** GET `url`, expect 200 and return the body parsed by `schema` (the OpenAPI doc must not lie). */
-async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return schema.parse(res.json());
-}
-
-async function fails(url: string, status: number, code: string): Promise<string> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.json().error.code).toBe(code);
-  return res.json().error.message;
-}
-
-const sql = <T = Record<string, unknown>>(query: string, params: Record<string, string> = {}) =>
-  t.app.warehouse.read((db) => db.all<T>(query, params));
+const t = useDemoApp();
+const { get, fails, sql } = t;
 
 const ids = (rows: Array<{ unit_id: string }>) => rows.map((r) => r.unit_id).sort();
 

@@ -1,33 +1,13 @@
 // The read API's figures (scorecard, series, ranking) against the views and tables of the same
 // database, across the 2025 reform; and the ETag round trip of the response cache.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { demoApp, type TestApp } from './app.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemoApp } from './app.ts';
 import { scorecardResponse } from '../../api/schemas/scorecard.ts';
 import { seriesResponse } from '../../api/schemas/series.ts';
 import { rankingResponse } from '../../api/schemas/ranking.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
-
-async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return schema.parse(res.json());
-}
-
-async function fails(url: string, status: number, code: string): Promise<string> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.json().error.code).toBe(code);
-  return res.json().error.message;
-}
-
-const sql = <T = Record<string, unknown>>(query: string, params: Record<string, string> = {}) =>
-  t.app.warehouse.read((db) => db.all<T>(query, params));
+const t = useDemoApp();
+const { get, fails, sql } = t;
 
 const actualsOf = async (unit: string, period: string) =>
   new Map(

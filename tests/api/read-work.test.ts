@@ -1,35 +1,15 @@
 // The read API's work routes (tasks, procedures, reporting, quality) against the views of the
 // same database: filters, summaries and errors.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { z } from 'zod';
-import { demoApp, type TestApp } from './app.ts';
+import { describe, expect, it } from 'vitest';
+import { useDemoApp } from './app.ts';
 import { DEMO_TODAY } from '../global-setup.ts';
 import { tasksResponse } from '../../api/schemas/tasks.ts';
 import { proceduresResponse } from '../../api/schemas/procedures.ts';
 import { reportingResponse } from '../../api/schemas/reporting.ts';
 import { qualityResponse } from '../../api/schemas/quality.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
-
-async function get<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return schema.parse(res.json());
-}
-
-async function fails(url: string, status: number, code: string): Promise<string> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(status);
-  expect(res.json().error.code).toBe(code);
-  return res.json().error.message;
-}
-
-const sql = <T = Record<string, unknown>>(query: string, params: Record<string, string> = {}) =>
-  t.app.warehouse.read((db) => db.all<T>(query, params));
+const t = useDemoApp();
+const { get, fails, sql } = t;
 
 const count = async (query: string, params: Record<string, string> = {}) =>
   (await sql<{ n: number }>(`select count(*)::integer n from (${query})`, params))[0].n;

@@ -4,18 +4,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoApp, type TestApp } from '../api/app.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useDemoApp } from '../api/app.ts';
 import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
 import { words } from '../../dashboards/i18n/index.ts';
 
-let t: TestApp;
+const t = useDemoApp();
 let admin: string;
-beforeAll(async () => {
-  t = await demoApp();
+beforeAll(() => {
   admin = t.app.tokens.create('admin', null, 'pack reviewer').token;
 });
-afterAll(async () => t.close());
 
 const vi = words('vi');
 const en = words('en');

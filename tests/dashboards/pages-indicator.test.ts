@@ -1,42 +1,21 @@
 // The indicator page against the API on the same database: the latest actual, the targets, the
 // ranked children and the chart marks are what /api/series and /api/ranking serve; reconstructed
 // history is marked; the language switch changes words and number format; bad input is a 404/400.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHTML } from 'linkedom';
-import { demoApp, type TestApp } from '../api/app.ts';
+import { describe, expect, it } from 'vitest';
+import { text, usePages } from './pages.ts';
 import { countMarks } from '../../dashboards/render/plot.ts';
 import { words } from '../../dashboards/i18n/index.ts';
 import type { SeriesResponse } from '../../api/schemas/series.ts';
 import type { RankingResponse } from '../../api/schemas/ranking.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
+const { page, api } = usePages();
 
 const vi = words('vi');
 const en = words('en');
 
-async function page(url: string, status = 200) {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  const { document } = parseHTML(res.body);
-  return { body: res.body, document };
-}
-
-async function api<T>(url: string): Promise<T> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as T;
-}
-
 /** The markup of the page's series or ranking chart. */
 const chartOf = (document: Document, name: 'series' | 'ranking') =>
   document.querySelector(`figure#${name}-chart`)?.innerHTML ?? '';
-
-const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('GET /indicator/:id', () => {
   it('shows the latest actual, the series and the children ranked as the API serves them', async () => {

@@ -1,35 +1,15 @@
 // The plans pages against the API on the same database: every plan listed, one plan's notes (the
 // inconsistencies first), targets, tasks by group with what is overdue, procedures and lineage.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHTML } from 'linkedom';
-import { demoApp, type TestApp } from '../api/app.ts';
+import { describe, expect, it } from 'vitest';
+import { text, usePages } from './pages.ts';
 import { words } from '../../dashboards/i18n/index.ts';
 import type { PlanResponse, PlansResponse } from '../../api/schemas/plans.ts';
 import type { TasksResponse } from '../../api/schemas/tasks.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
+const { page, api } = usePages();
 
 const vi = words('vi');
 const en = words('en');
-
-async function page(url: string, status = 200) {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  return { body: res.body, document: parseHTML(res.body).document };
-}
-
-async function api<T>(url: string): Promise<T> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as T;
-}
-
-const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('GET /plans', () => {
   it('lists every plan the API has, with its number, parent and counts', async () => {

@@ -1,35 +1,15 @@
 // The unit page against the API on the same database: breadcrumbs, the children as of a date with
 // their key figures as /api/ranking serves them, the 2025 reform both ways, and bad input.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseHTML } from 'linkedom';
-import { demoApp, type TestApp } from '../api/app.ts';
+import { describe, expect, it } from 'vitest';
+import { text, usePages } from './pages.ts';
 import { words } from '../../dashboards/i18n/index.ts';
 import type { UnitResponse } from '../../api/schemas/units.ts';
 import type { RankingResponse } from '../../api/schemas/ranking.ts';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await demoApp();
-});
-afterAll(async () => t.close());
+const { page, api } = usePages();
 
 const vi = words('vi');
 const en = words('en');
-
-async function page(url: string, status = 200) {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  return { body: res.body, document: parseHTML(res.body).document };
-}
-
-async function api<T>(url: string): Promise<T> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return res.json() as T;
-}
-
-const text = (e: Element | null | undefined) => (e?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('GET /unit', () => {
   it('is the country: its children as of the date, each with the key figures of the quarter', async () => {

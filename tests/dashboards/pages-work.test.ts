@@ -2,39 +2,29 @@
 // filters on the same demo database: the same counts and rows, charts with one mark per row,
 // filters that narrow, English on a switch, and HTML 400 pages for bad parameters.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseHTML } from 'linkedom';
-import { demoApp, type TestApp } from '../api/app.ts';
+import { usePages } from './pages.ts';
 import { DEMO_TODAY } from '../global-setup.ts';
 import { countMarks } from '../../dashboards/render/plot.ts';
 import { tasksResponse, type TasksResponse } from '../../api/schemas/tasks.ts';
 import { proceduresResponse } from '../../api/schemas/procedures.ts';
 import { reportingResponse } from '../../api/schemas/reporting.ts';
 import { qualityResponse } from '../../api/schemas/quality.ts';
-import type { z } from 'zod';
 
-let t: TestApp;
-beforeAll(async () => {
-  // pages read "today" from the clock; the demo's figures run to 2025-12, read on 2026-01-25
+// pages read "today" from the clock; the demo's figures run to 2025-12, read on 2026-01-25
+// (registered before the app's hooks: the clock is faked before it starts, restored after it stops)
+beforeAll(() => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(new Date(`${DEMO_TODAY}T08:00:00Z`));
-  t = await demoApp();
 });
-afterAll(async () => {
-  await t.close();
+afterAll(() => {
   vi.useRealTimers();
 });
 
-async function api<S extends z.ZodType>(url: string, schema: S): Promise<z.infer<S>> {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body).toBe(200);
-  return schema.parse(res.json());
-}
+const t = usePages();
+const api = t.get;
 
 async function page(url: string) {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body.slice(0, 2000)).toBe(200);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  const { document } = parseHTML(res.body);
+  const { res, document } = await t.page(url);
   const $ = (selector: string) => [...document.querySelectorAll(selector)];
   const text = (selector: string) =>
     $(selector).map((e) => e.textContent?.replace(/\s+/g, ' ').trim() ?? '');
@@ -47,13 +37,11 @@ async function page(url: string) {
 const digits = (s: string) => Number(s.replace(/[^\d]/g, ''));
 
 async function badRequest(url: string, status = 400) {
-  const res = await t.app.inject(url);
-  expect(res.statusCode, res.body.slice(0, 500)).toBe(status);
-  expect(res.headers['content-type']).toMatch(/^text\/html/);
-  expect(() => JSON.parse(res.body)).toThrow();
-  expect(res.body).toContain('role="alert"');
-  expect(res.body).not.toMatch(/\bat .+\.ts:\d+/); // no stack trace
-  return res.body;
+  const { body } = await t.page(url, status);
+  expect(() => JSON.parse(body)).toThrow();
+  expect(body).toContain('role="alert"');
+  expect(body).not.toMatch(/\bat .+\.ts:\d+/); // no stack trace
+  return body;
 }
 
 /** Every link inside <main> keeps English. */
