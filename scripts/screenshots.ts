@@ -14,7 +14,11 @@ const OUT = join(PROJECT_ROOT, 'dashboards/screenshots');
 const SHOTS: [string, string, number][] = [
   ['overview', '/?unit=p91&period=2025-Q2', 1200],
   ['indicator', '/indicator/vneid_accounts?unit=p91&period=2025-Q2&grain=month', 1300],
-  ['indicator-reconstructed', '/indicator/vneid_activation_rate?unit=p91@2025-07-01&period=2025-Q4', 1000],
+  [
+    'indicator-reconstructed',
+    '/indicator/vneid_activation_rate?unit=p91@2025-07-01&period=2025-Q4',
+    1000,
+  ],
   ['unit', '/unit/p91@2025-07-01?as_of=2025-12-31', 900],
   ['pack-en', '/pack?unit=p79&period=2025-Q2&lang=en', 1400],
 ];
