@@ -37,6 +37,11 @@ export interface IngestOptions {
   scopeUnitId?: string;
   /** told as the pipeline moves on: reading, validating, comparing, writing (progress display) */
   onStage?: (stage: IngestStage) => void;
+  /**
+   * false: skip the fast path for clean long CSVs and check every row the general way (the
+   * tests load every fixture both ways and compare what is stored)
+   */
+  fast?: boolean;
 }
 
 export interface IngestReport {
@@ -208,11 +213,13 @@ export async function ingestFile(
   const baseName = options.fileName ?? basename(path);
   const format = formatOf(path, baseName);
   const file = format === 'xlsx' && options.sheet ? `${baseName}[${options.sheet}]` : baseName;
-  const hash = await sha256(path);
+  // the file's hash is read while DuckDB works (another core); it is awaited before it is needed
+  const hashing = sha256(path);
+  hashing.catch(() => undefined);
   const workDir = mkdtempSync(join(tmpdir(), 'chitieu-ingest-'));
   const report: IngestReport = {
     file,
-    sha256: hash,
+    sha256: '',
     status: 'rejected',
     batchId: null,
     layout: format === 'json' ? 'json' : 'long',
@@ -278,6 +285,28 @@ export async function ingestFile(
     if (headerProblems.length > 0) return fail(headerProblems);
 
     options.onStage?.('reading');
+    const fast = options.fast === false ? null : await fastPath(db, plans, metrics, options);
+    if (fast !== null) {
+      report.rowsRead = fast.rowsRead;
+      report.rowsMissing = fast.rowsMissing;
+      report.rowsNew = fast.rowsNew;
+      report.rowsRevised = fast.rowsRevised;
+      report.rowsUnchanged = fast.rowsUnchanged;
+      report.warnings = fast.warnings;
+      report.warningCount = fast.warningCount;
+      if (options.dryRun) {
+        report.status = 'dry_run';
+        return report;
+      } else if (report.rowsNew + report.rowsRevised === 0) {
+        report.status = 'unchanged';
+        return report;
+      }
+      report.sha256 = await hashing;
+      report.batchId = await commitBatch(db, report, options, fast.observations);
+      report.status = 'loaded';
+      return report;
+    }
+    await dropTables(db, FAST_TABLES);
     await createLong(db, plans);
     const staged: Problem[] = [];
     let stagedCount = 0;
@@ -309,15 +338,333 @@ export async function ingestFile(
     } else if (report.rowsNew + report.rowsRevised === 0) {
       report.status = 'unchanged';
     } else {
+      report.sha256 = await hashing;
       report.batchId = await commitBatch(db, report, options);
       report.status = 'loaded';
     }
     return report;
   } finally {
+    report.sha256 = await hashing;
     report.seconds = (performance.now() - started) / 1000;
-    await db.run(TEMP_TABLES.map((t) => `drop table if exists temp.${t};`).join(' '));
+    await dropTables(db, [...TEMP_TABLES, ...FAST_TABLES]);
     rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+const dropTables = (db: Database, names: string[]) =>
+  db.run(names.map((t) => `drop table if exists temp.${t};`).join(' '));
+
+const FAST_TABLES = [
+  'fast_rows',
+  'fast_combos',
+  'fast_map',
+  'fast_named',
+  'fast_key',
+  'fast_metric',
+  'fast_pairs',
+  'fast_broken',
+  'fast_cur',
+  'fast_num',
+  'fast_ids',
+];
+
+/** What the fast path found and would load. */
+interface FastResult {
+  rowsRead: number;
+  rowsMissing: number;
+  rowsNew: number;
+  rowsRevised: number;
+  rowsUnchanged: number;
+  warnings: Problem[];
+  warningCount: number;
+  /** the select of the rows to insert into core.observation_revisions ($id is the batch) */
+  observations: string;
+}
+
+/**
+ * The way of a clean canonical long CSV, the usual large file: read once into a narrow table
+ * (no row numbers to compute: a row's line is its rowid), classify the few distinct keys, prove
+ * with one aggregate that no row repeats a key, and insert straight from the staged rows joined
+ * with the small maps. Null as soon as anything is doubtful (any problem, a duplicate, a layout
+ * it does not cover): nothing has been written then, and the full pipeline validates the file
+ * from the start and reports every problem row by row.
+ */
+async function fastPath(
+  db: Database,
+  plans: Plan[],
+  metrics: Array<{ metric_id: string; name_vi: string }>,
+  options: IngestOptions,
+): Promise<FastResult | null> {
+  if (plans.length !== 1) return null;
+  const plan = plans[0];
+  const s = plan.sniffed;
+  if (plan.layout !== 'long' || s.rowColumn || s.lineShifts.length > 0) return null;
+  const keys = LONG_COLUMNS.filter((k) => plan.columns.has(k));
+  const has = (k: string) => plan.columns.has(k);
+  const spec = s.header.map((_, i) => `'c${i + 1}': 'VARCHAR'`).join(', ');
+  await db.run('drop table if exists temp.csv_rejects; drop table if exists temp.csv_rejects_scan');
+  try {
+    await db.run(`create or replace temp table fast_rows as
+      select ${keys.map((k) => `c${(plan.columns.get(k) as number) + 1} as ${k}`).join(', ')}
+      from ${readerSql(s, spec)}`);
+  } catch {
+    return null; // the full pipeline says why DuckDB gave up
+  }
+  if (Number(await db.scalar<bigint>('select count(*) from csv_rejects')) > 0) return null;
+  const col = (k: string) => (has(k) ? `l.${k}` : 'null::varchar');
+  const period = has('period')
+    ? options.period
+      ? `coalesce(l.period, ${sqlString(options.period)})`
+      : 'l.period'
+    : sqlString(options.period ?? '');
+  const combo = `hash(${col('unit_code')}, ${col('unit_name')}, ${period})`;
+  // the distinct (unit, name, period) as written, each named by a hash that the file's own
+  // combinations never share (checked), so that rows find their unit by an integer; the same
+  // scan counts the rows, the blank ones and the unreadable reported_at
+  const badReported = has('reported_at')
+    ? `l.reported_at is not null and trim(l.reported_at) <> ''
+       and try_cast(l.reported_at as timestamp) is null`
+    : 'false';
+  await db.run(`create or replace temp table fast_combos as
+    select ${combo} as h, ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
+      ${period} as period_raw, count(*) as n,
+      count(*) filter (where coalesce(${keys.map((k) => `l.${k}`).join(', ')}) is null) as blank,
+      count(*) filter (where ${badReported}) as bad_reported
+    from fast_rows l group by ${col('unit_code')}, ${col('unit_name')}, ${period}`);
+  const [scan] = await db.values<{ rows: bigint; n: bigint; h: bigint; bad: bigint }>(
+    `select coalesce(sum(n), 0)::bigint as rows, count(*) as n, count(distinct h) as h,
+       coalesce(sum(blank) + sum(bad_reported), 0)::bigint as bad
+     from fast_combos`,
+  );
+  const rowsRead = Number(scan.rows);
+  if (rowsRead === 0 || scan.bad > 0n || scan.n !== scan.h) return null;
+
+  // periods, metrics and number shapes: classified exactly as the full pipeline does
+  const periods = periodRows(
+    (
+      await db.all<{ raw: string | null }>('select distinct period_raw as raw from fast_combos')
+    ).map((r) => r.raw),
+  );
+  if (periods.some((p) => p[3] !== null)) return null;
+  await mapTable(db, 'period_map', ['raw', 'period', 'read_on', 'problem'], periods);
+  const metricMap = metricRows(
+    (await db.all<{ raw: string | null }>('select distinct metric as raw from fast_rows')).map(
+      (r) => r.raw,
+    ),
+    metrics,
+  );
+  if (metricMap.some((m) => m[2] !== null)) return null;
+  const metricIds = [...new Set(metricMap.map((m) => m[1] as string))].sort();
+  if (metricIds.length > 63) return null;
+  await mapTable(
+    db,
+    'fast_metric',
+    ['raw', 'metric', 'idx'],
+    metricMap.map((m) => [m[0], m[1], String(metricIds.indexOf(m[1] as string))]),
+  );
+  const shapeCounts = await db.values<{ shape: string; n: bigint }>(
+    `select ${shapeSql('v')} as shape, sum(n)::bigint as n
+     from (select value as v, count(*) as n from fast_rows group by all) group by all`,
+  );
+  const { convention, rows: shapeMap } = classifyShapes(shapeCounts.map((r) => r.shape));
+  const missingShapes: string[] = [];
+  let rowsMissing = 0;
+  for (const [i, [shape, outcome, percent, plain, big]] of shapeMap.entries()) {
+    if (outcome === 'missing') {
+      missingShapes.push(shape as string);
+      rowsMissing += Number(shapeCounts[i].n);
+      continue;
+    }
+    // only whole, non-negative figures written with digits and marks: they read by a cast
+    const parsed = parseNumber(shape as string, convention);
+    const whole =
+      parsed.kind === 'value' &&
+      !parsed.percent &&
+      Number.isInteger(parsed.value) &&
+      parsed.value >= 0;
+    if (outcome !== 'value' || percent !== 'false' || big !== 'false' || !whole) return null;
+    if (plain !== 'true' && plain !== 'simple') return null;
+  }
+  const [thousands, decimal] =
+    convention === 'dot-thousands'
+      ? ['.', ',']
+      : convention === 'comma-thousands'
+        ? [',', '.']
+        : ['', '.'];
+  const bare = thousands ? `replace(trim(l.value), ${sqlString(thousands)}, '')` : 'trim(l.value)';
+  const value = decimal === '.' ? bare : `replace(${bare}, ${sqlString(decimal)}, '.')`;
+  const given =
+    missingShapes.length === 0
+      ? 'true'
+      : `coalesce(trim(l.value), '') not in (${missingShapes.map(sqlString).join(', ')})`;
+
+  // units: a code alone is read at the period in SQL; names go through the resolver
+  await db.run(`create or replace temp table fast_map as
+    with c as (
+      select c.h, c.unit_code, c.unit_name, p.period, p.read_on, p.read_on::date as day,
+        case when c.unit_name is null then
+          case when trim(c.unit_code) = 'vn' then 'VN' else trim(c.unit_code) end end as wanted
+      from fast_combos c join period_map p on p.raw is not distinct from c.period_raw),
+    hit as (
+      select c.h, u.unit_id, u.code from c join core.units u on u.code = c.wanted
+      where (u.valid_from is null or u.valid_from <= c.day)
+        and (u.valid_to is null or c.day <= u.valid_to))
+    select c.h, c.unit_code, c.unit_name, c.period, c.read_on, hit.unit_id, hit.code,
+      count(hit.unit_id) over (partition by c.h) as matches
+    from c left join hit using (h)`);
+  const unresolved = Number(
+    await db.scalar<bigint>(
+      'select count(*) from fast_map where unit_name is null and matches <> 1',
+    ),
+  );
+  if (unresolved > 0) return null;
+  const named = await db.all<{
+    h: string;
+    unit_code: string | null;
+    unit_name: string;
+    read_on: string;
+  }>(
+    'select h::varchar as h, unit_code, unit_name, read_on from fast_map where unit_name is not null',
+  );
+  if (named.length > 0) {
+    const classifyUnit = await unitClassifier(db, options);
+    const resolved: Array<Array<string | null>> = [];
+    for (const n of named) {
+      const r = classifyUnit(n.unit_code, n.unit_name, n.read_on);
+      if (r[5] !== null || r[3] === null) return null;
+      resolved.push([n.h, r[3], r[4]]);
+    }
+    await mapTable(db, 'fast_named', ['h', 'unit_id', 'code'], resolved);
+  } else {
+    await db.run(
+      'create or replace temp table fast_named (h varchar, unit_id varchar, code varchar)',
+    );
+  }
+  await db.run(`create or replace temp table fast_key as
+    select h, unit_id, code, period from fast_map where unit_name is null
+    union all
+    select m.h, n.unit_id, n.code, m.period
+    from fast_map m join fast_named n on n.h::ubigint = m.h where m.unit_name is not null`);
+  if (options.scopeUnitId) {
+    const units = await unitIndex(db);
+    const ids = await db.all<{ unit_id: string }>('select distinct unit_id from fast_key');
+    if (ids.some((u) => !units.isUnder(u.unit_id, options.scopeUnitId as string))) return null;
+  }
+  // the figures as numbers, keyed by integers: a value the shapes promised would read and
+  // that does not fails the cast, and the full pipeline says which
+  try {
+    await db.run(`create or replace temp table fast_num as
+      select ${combo} as h, m.idx::utinyint as idx, cast(${value} as double) as x,
+        l.rowid + 2 as line
+        ${has('reported_at') ? ', try_cast(l.reported_at as timestamp) as reported_at' : ''}
+        ${has('note') ? ', nfc_normalize(l.note) as note' : ''}
+      from fast_rows l join fast_metric m on m.raw = l.metric
+      where ${given}`);
+  } catch {
+    return null;
+  }
+  await db.run(`create or replace temp table fast_ids as
+    select distinct idx::utinyint as idx, metric from fast_metric`);
+  options.onStage?.('validating');
+
+  // a key repeated shows as more rows than metrics in one aggregate per (unit, period) (each
+  // written one way only: two spellings of one period or unit go the full way)
+  const [keyed] = await db.values<{ n: bigint; distinct: bigint }>(
+    'select count(*) as n, count(distinct (unit_id, period)) as distinct from fast_key',
+  );
+  if (keyed.n !== keyed.distinct) return null;
+  // a numerator above its denominator: the figures of every pair side by side, in the same
+  // aggregate
+  const ratios = await db.all<{ indicator_id: string; numerator: string; denominator: string }>(
+    `select indicator_id, numerator, denominator from core.indicators
+     where denominator is not null and numerator in (select metric from fast_metric)
+       and denominator in (select metric from fast_metric)`,
+  );
+  const used = [...new Set(ratios.flatMap((p) => [p.numerator, p.denominator]))];
+  const v = (m: string) => quoteIdent(`v_${m}`);
+  await db.run(`create or replace temp table fast_pairs as
+    select h, count(*) as n, bit_or(1::ubigint << idx) as mask
+      ${used.map((u) => `, max(x) filter (where idx = ${metricIds.indexOf(u)}) as ${v(u)}`).join('')}
+    from fast_num group by h`);
+  const repeated = Number(
+    await db.scalar<bigint>('select count(*) from fast_pairs where n <> bit_count(mask)'),
+  );
+  if (repeated > 0) return null;
+  await db.run(`create or replace temp table findings (part integer, line bigint,
+    column_name varchar, value varchar, rule varchar, message varchar, unit_id varchar,
+    period varchar, metric varchar)`);
+  if (ratios.length > 0) {
+    await db.run(`create or replace temp table fast_broken as
+      ${ratios
+        .map(
+          (p) => `select h, ${sqlString(p.indicator_id)} as indicator_id,
+            ${sqlString(p.numerator)} as numerator, ${sqlString(p.denominator)} as denominator,
+            ${metricIds.indexOf(p.numerator)}::utinyint as idx, ${v(p.numerator)} as num,
+            ${v(p.denominator)} as den
+          from fast_pairs where ${v(p.numerator)} > ${v(p.denominator)}`,
+        )
+        .join('\nunion all\n')}`);
+    if (Number(await db.scalar<bigint>('select count(*) from fast_broken')) > 0) {
+      // only the few pairs that break the rule go back to the file for their row
+      const valueColumn = s.header[plan.columns.get('value') ?? 0];
+      await db.run(`insert into findings
+        select 0, f.line, ${sqlString(valueColumn)}, l.value, 'numerator_above_denominator',
+          b.numerator || ' ' || b.num::bigint || ' is above ' || b.denominator || ' ' ||
+            b.den::bigint || ' for ' || k.code || ' ' || k.period || ' (' || b.indicator_id || ')',
+          k.unit_id, k.period, b.numerator
+        from fast_broken b join fast_key k using (h) join fast_num f using (h, idx)
+        join fast_rows l on l.rowid = f.line - 2`);
+    }
+  }
+  const findings = await readFindings(db, plans);
+  // the texts are no longer needed: their memory goes to the insert
+  await dropTables(db, ['fast_rows', 'fast_combos', 'fast_map', 'fast_pairs', 'fast_broken']);
+
+  // new, unchanged or a new revision, against the latest stored revision of each key
+  options.onStage?.('comparing');
+  const loadable = rowsRead - rowsMissing;
+  const stored = Number(
+    await db.scalar<bigint>(
+      `select count(*) from (select 1 from core.observation_revisions
+       where period in (select distinct period from fast_key) limit 1)`,
+    ),
+  );
+  const columns = (revision: string) => `select k.unit_id, k.code, k.period, i.metric, f.x,
+      ${revision}, $id, current_timestamp, ${has('reported_at') ? 'f.reported_at' : 'null'},
+      ${has('note') ? 'f.note' : 'null'}, f.line`;
+  const joined = 'fast_num f join fast_key k using (h) join fast_ids i using (idx)';
+  if (stored === 0) {
+    return {
+      rowsRead,
+      rowsMissing,
+      rowsNew: loadable,
+      rowsRevised: 0,
+      rowsUnchanged: 0,
+      ...findings,
+      observations: `${columns('1')} from ${joined}`,
+    };
+  }
+  await db.run(`create or replace temp table fast_cur as
+    select unit_id, period, metric, max(revision) as revision, arg_max(value, revision) as value
+    from core.observation_revisions where period in (select distinct period from fast_key)
+    group by all`);
+  const compared = `${joined} left join fast_cur c
+    on c.unit_id = k.unit_id and c.period = k.period and c.metric = i.metric`;
+  const [kinds] = await db.values<{ new: bigint; unchanged: bigint }>(
+    `select count(*) filter (where c.revision is null) as new,
+       count(*) filter (where c.value = f.x) as unchanged
+     from ${compared}`,
+  );
+  return {
+    rowsRead,
+    rowsMissing,
+    rowsNew: Number(kinds.new),
+    rowsRevised: loadable - Number(kinds.new) - Number(kinds.unchanged),
+    rowsUnchanged: Number(kinds.unchanged),
+    ...findings,
+    observations: `${columns('coalesce(c.revision, 0) + 1')} from ${compared}
+      where c.revision is null or c.value <> f.x`,
+  };
 }
 
 /** Temp table `long`: one row per (part, line, metric) with the raw texts; `parts` names them. */
@@ -353,10 +700,7 @@ async function stage(
   const cols = Array.from({ length: n }, (_, i) => `c${i + 1}`);
   const spec = [...(s.rowColumn ? ['c0'] : []), ...cols].map((c) => `'${c}': 'VARCHAR'`).join(', ');
   await db.run('drop table if exists temp.csv_rejects; drop table if exists temp.csv_rejects_scan');
-  const reader = `read_csv(${sqlString(s.utf8Path)}, header = true, auto_detect = false,
-      columns = {${spec}}, delim = ${sqlString(s.delimiter)}, quote = '"', escape = '"',
-      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',
-      max_line_size = 1048576)`;
+  const reader = readerSql(s, spec);
   let line: string;
   let from: string;
   if (s.rowColumn) {
@@ -462,6 +806,13 @@ async function stage(
   return { rows, problems: [], problemCount: 0 };
 }
 
+/** DuckDB's reader of a staged or original CSV, every column text, bad lines set aside. */
+const readerSql = (s: Sniffed, spec: string) =>
+  `read_csv(${sqlString(s.utf8Path)}, header = true, auto_detect = false,
+      columns = {${spec}}, delim = ${sqlString(s.delimiter)}, quote = '"', escape = '"',
+      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',
+      max_line_size = 1048576)`;
+
 /** Loads JS-classified distinct values into a temp table through the appender. */
 async function mapTable(
   db: Database,
@@ -558,6 +909,194 @@ function codeHistory(
     .join('; ');
 }
 
+/** The distinct periods of a file, each read once: [raw, period, read_on, problem]. */
+function periodRows(raws: Array<string | null>): Array<Array<string | null>> {
+  return raws.map((raw) => {
+    const p = raw === null ? null : parsePeriod(raw);
+    if (p === null) {
+      const blank = raw === null || raw.trim() === '';
+      return [raw, null, null, blank ? 'period is empty' : `unreadable period "${raw}"`];
+    }
+    return [raw, formatPeriod(p), periodEnd(p), null];
+  });
+}
+
+/** The distinct metric texts, by id or by the Vietnamese label: [raw, metric, problem]. */
+function metricRows(
+  raws: Array<string | null>,
+  metrics: Array<{ metric_id: string; name_vi: string }>,
+): Array<Array<string | null>> {
+  const byLabel = new Map<string, string>();
+  for (const m of metrics) {
+    byLabel.set(m.metric_id, m.metric_id);
+    byLabel.set(matchKey(m.name_vi), m.metric_id);
+  }
+  return raws.map((raw) => {
+    const id = raw === null ? undefined : (byLabel.get(raw.trim()) ?? byLabel.get(matchKey(raw)));
+    if (id) return [raw, id, null];
+    return [raw, null, raw?.trim() ? `unknown metric: ${raw.trim()}` : 'metric is empty'];
+  });
+}
+
+/**
+ * The number shapes of a file, with the convention decided once for the whole file:
+ * [shape, outcome, percent, plain, big, rule].
+ */
+function classifyShapes(shapes: string[]): {
+  convention: Convention;
+  rows: Array<Array<string | null>>;
+} {
+  const detected = detectConvention(shapes);
+  const convention: Convention = detected.convention;
+  // as many values read one way as the other: the file's convention cannot be told
+  const undecided = new Set(convention === 'none' ? detected.conflicts : []);
+  const rows = shapes.map((shape) => {
+    if (undecided.has(shape)) return [shape, 'error', null, null, null, 'mixed_convention'];
+    const parsed = parseNumber(shape, convention);
+    if (parsed.kind === 'missing') return [shape, 'missing', null, null, null, null];
+    const percent = /%$/.test(shape) ? 'true' : 'false';
+    // digits may decide the range, not the shape: SQL checks those values one by one
+    if (parsed.kind === 'error' && parsed.rule === 'out_of_range')
+      return [shape, 'value', percent, 'false', 'true', null];
+    if (parsed.kind === 'error') return [shape, 'error', null, null, null, parsed.rule];
+    // plain digits cast as they are; a shape with no blanks, % or minus sign only needs its
+    // marks replaced; anything else goes through the full clean-up
+    const plain = /^[09]+$/.test(shape) ? 'true' : /^[09.,]+$/.test(shape) ? 'simple' : 'false';
+    return [shape, 'value', parsed.percent ? 'true' : 'false', plain, 'false', null];
+  });
+  return { convention, rows };
+}
+
+/**
+ * Reads units by code at the period, or by name; both must agree when both are given. Returns
+ * [unit_code, unit_name, read_on, unit_id, code, problem, rule, column_name] for one triple.
+ */
+async function unitClassifier(
+  db: Database,
+  options: IngestOptions,
+): Promise<
+  (
+    unit_code: string | null,
+    unit_name: string | null,
+    read_on: string | null,
+  ) => Array<string | null>
+> {
+  const units = await unitIndex(db);
+  const successors = new Map<
+    string,
+    Array<{ kind: string; on: string; name: string; code: string }>
+  >();
+  for (const s of await db.all<{
+    from_unit_id: string;
+    kind: string;
+    on: string;
+    name: string;
+    code: string;
+  }>(`select s.from_unit_id, s.kind, strftime(s.effective_on, '%Y-%m-%d') as on, u.full_name as name, u.code
+      from core.unit_succession s join core.units u on u.unit_id = s.to_unit_id
+      order by s.from_unit_id, u.code`)) {
+    successors.set(s.from_unit_id, [...(successors.get(s.from_unit_id) ?? []), s]);
+  }
+  return (unit_code, unit_name, read_on) => {
+    const out = (
+      unit: { unit_id: string; code: string } | null,
+      problem: string | null,
+      rule: string | null,
+      column: string | null,
+    ) => [
+      unit_code,
+      unit_name,
+      read_on,
+      unit?.unit_id ?? null,
+      unit?.code ?? null,
+      problem,
+      rule,
+      column,
+    ];
+    const code = unit_code?.trim() || null;
+    const name = unit_name?.trim() || null;
+    if (read_on === null) return out(null, null, null, null); // the period error is reported
+    let unit: Unit | null = null;
+    if (code !== null) {
+      const found = units.byCodeAt(code, read_on);
+      if (found.length > 1) {
+        const list = found.map((u) => `${u.full_name} [${u.unit_id}]`).join(', ');
+        return out(
+          null,
+          `code ${code} names ${found.length} units on ${read_on}: ${list}`,
+          'ambiguous_unit',
+          'unit_code',
+        );
+      }
+      if (found.length === 0) {
+        const other = units.byCodeAt(code, null);
+        if (other.length === 0) {
+          // spreadsheets drop leading zeros ("01" → 1): say which code was likely meant
+          const padded = /^\d+$/.test(code)
+            ? [2, 3, 5]
+                .filter((w) => w > code.length)
+                .flatMap((w) => units.byCodeAt(code.padStart(w, '0'), read_on))
+            : [];
+          const hint = padded.length
+            ? ` (a leading zero lost? ${padded.map((u) => `${u.code} is ${u.full_name}`).join('; ')})`
+            : '';
+          return out(null, `no unit has code ${code}${hint}`, 'unknown_unit', 'unit_code');
+        }
+        return out(
+          null,
+          `code ${code} names no unit on ${read_on}; it named ${codeHistory(other, successors)}`,
+          'dead_code',
+          'unit_code',
+        );
+      }
+      unit = found[0];
+    }
+    if (name !== null) {
+      const r = units.resolve({ name, date: read_on });
+      if (unit === null) {
+        if (!r.ok) {
+          const list = r.candidates.map((c) => `${c.full_name} [${c.code}]`).join('; ');
+          const problem =
+            r.reason === 'ambiguous'
+              ? `unit name "${name}" is ambiguous on ${read_on}: ${list}; give unit_code`
+              : `no unit is named "${name}" on ${read_on}${list ? ` (did you mean ${list}?)` : ''}`;
+          return out(
+            null,
+            problem,
+            r.reason === 'ambiguous' ? 'ambiguous_unit' : 'unknown_unit',
+            'unit_name',
+          );
+        }
+        unit = r.unit;
+      } else {
+        // an ambiguous name is fine when the code picks one of its candidates
+        const codedId = unit.unit_id;
+        const agrees = r.ok
+          ? r.unit.unit_id === codedId
+          : r.candidates.some((c) => c.unit_id === codedId) && r.reason === 'ambiguous';
+        if (!agrees) {
+          return out(
+            null,
+            `unit_code ${code} is ${unit.full_name} on ${read_on}, but unit_name says "${name}"`,
+            'unit_mismatch',
+            'unit_name',
+          );
+        }
+      }
+    }
+    if (unit === null) return out(null, 'no unit_code or unit_name', 'unit', 'unit_code');
+    if (options.scopeUnitId && !units.isUnder(unit.unit_id, options.scopeUnitId)) {
+      return out(
+        null,
+        `${unit.full_name} is outside the units this token may report for`,
+        'out_of_scope',
+        code ? 'unit_code' : 'unit_name',
+      );
+    }
+    return out(unit, null, null, null);
+  };
+}
+
 /**
  * Classifies the distinct periods, metrics, units and number shapes in JavaScript, builds temp
  * table `typed` in SQL, and returns every problem (errors and warnings), row by row.
@@ -576,22 +1115,9 @@ async function validate(
     db,
     'period_map',
     ['raw', 'period', 'read_on', 'problem'],
-    periods.map(({ raw }) => {
-      const p = raw === null ? null : parsePeriod(raw);
-      if (p === null) {
-        const blank = raw === null || raw.trim() === '';
-        return [raw, null, null, blank ? 'period is empty' : `unreadable period "${raw}"`];
-      }
-      return [raw, formatPeriod(p), periodEnd(p), null];
-    }),
+    periodRows(periods.map((r) => r.raw)),
   );
 
-  // metrics (by id or by the Vietnamese label as printed in the catalogue)
-  const byLabel = new Map<string, string>();
-  for (const m of metrics) {
-    byLabel.set(m.metric_id, m.metric_id);
-    byLabel.set(matchKey(m.name_vi), m.metric_id);
-  }
   const metricRaws = await db.all<{ raw: string | null }>(
     'select distinct metric_raw as raw from long',
   );
@@ -599,39 +1125,22 @@ async function validate(
     db,
     'metric_map',
     ['raw', 'metric', 'problem'],
-    metricRaws.map(({ raw }) => {
-      const id = raw === null ? undefined : (byLabel.get(raw.trim()) ?? byLabel.get(matchKey(raw)));
-      if (id) return [raw, id, null];
-      return [raw, null, raw?.trim() ? `unknown metric: ${raw.trim()}` : 'metric is empty'];
-    }),
+    metricRows(
+      metricRaws.map((r) => r.raw),
+      metrics,
+    ),
   );
 
   // number shapes, with the convention decided once for the whole file
   const shapes = (await db.all<{ shape: string }>('select distinct shape from long')).map(
     (r) => r.shape,
   );
-  const detected = detectConvention(shapes);
-  const convention: Convention = detected.convention;
-  // as many values read one way as the other: the file's convention cannot be told
-  const undecided = new Set(convention === 'none' ? detected.conflicts : []);
+  const { convention, rows: shapeMap } = classifyShapes(shapes);
   await mapTable(
     db,
     'shape_map',
     ['shape', 'outcome', 'percent', 'plain', 'big', 'rule'],
-    shapes.map((shape) => {
-      if (undecided.has(shape)) return [shape, 'error', null, null, null, 'mixed_convention'];
-      const parsed = parseNumber(shape, convention);
-      if (parsed.kind === 'missing') return [shape, 'missing', null, null, null, null];
-      const percent = /%$/.test(shape) ? 'true' : 'false';
-      // digits may decide the range, not the shape: SQL checks those values one by one
-      if (parsed.kind === 'error' && parsed.rule === 'out_of_range')
-        return [shape, 'value', percent, 'false', 'true', null];
-      if (parsed.kind === 'error') return [shape, 'error', null, null, null, parsed.rule];
-      // plain digits cast as they are; a shape with no blanks, % or minus sign only needs its
-      // marks replaced; anything else goes through the full clean-up
-      const plain = /^[09]+$/.test(shape) ? 'true' : /^[09.,]+$/.test(shape) ? 'simple' : 'false';
-      return [shape, 'value', parsed.percent ? 'true' : 'false', plain, 'false', null];
-    }),
+    shapeMap,
   );
   const [thousands, decimal] =
     convention === 'dot-thousands'
@@ -650,22 +1159,7 @@ async function validate(
   const simple = `replace(${bare}, ${sqlString(decimal)}, '.')`;
 
   // units: by code read at the period, or by name; both must agree when both are given
-  const units = await unitIndex(db);
-  const successors = new Map<
-    string,
-    Array<{ kind: string; on: string; name: string; code: string }>
-  >();
-  for (const s of await db.all<{
-    from_unit_id: string;
-    kind: string;
-    on: string;
-    name: string;
-    code: string;
-  }>(`select s.from_unit_id, s.kind, strftime(s.effective_on, '%Y-%m-%d') as on, u.full_name as name, u.code
-      from core.unit_succession s join core.units u on u.unit_id = s.to_unit_id
-      order by s.from_unit_id, u.code`)) {
-    successors.set(s.from_unit_id, [...(successors.get(s.from_unit_id) ?? []), s]);
-  }
+  const classifyUnit = await unitClassifier(db, options);
   const pairs = await db.all<{
     unit_code: string | null;
     unit_name: string | null;
@@ -677,104 +1171,7 @@ async function validate(
     db,
     'unit_map',
     ['unit_code', 'unit_name', 'read_on', 'unit_id', 'code', 'problem', 'rule', 'column_name'],
-    pairs.map(({ unit_code, unit_name, read_on }) => {
-      const out = (
-        unit: { unit_id: string; code: string } | null,
-        problem: string | null,
-        rule: string | null,
-        column: string | null,
-      ) => [
-        unit_code,
-        unit_name,
-        read_on,
-        unit?.unit_id ?? null,
-        unit?.code ?? null,
-        problem,
-        rule,
-        column,
-      ];
-      const code = unit_code?.trim() || null;
-      const name = unit_name?.trim() || null;
-      if (read_on === null) return out(null, null, null, null); // the period error is reported
-      let unit: Unit | null = null;
-      if (code !== null) {
-        const found = units.byCodeAt(code, read_on);
-        if (found.length > 1) {
-          const list = found.map((u) => `${u.full_name} [${u.unit_id}]`).join(', ');
-          return out(
-            null,
-            `code ${code} names ${found.length} units on ${read_on}: ${list}`,
-            'ambiguous_unit',
-            'unit_code',
-          );
-        }
-        if (found.length === 0) {
-          const other = units.byCodeAt(code, null);
-          if (other.length === 0) {
-            // spreadsheets drop leading zeros ("01" → 1): say which code was likely meant
-            const padded = /^\d+$/.test(code)
-              ? [2, 3, 5]
-                  .filter((w) => w > code.length)
-                  .flatMap((w) => units.byCodeAt(code.padStart(w, '0'), read_on))
-              : [];
-            const hint = padded.length
-              ? ` (a leading zero lost? ${padded.map((u) => `${u.code} is ${u.full_name}`).join('; ')})`
-              : '';
-            return out(null, `no unit has code ${code}${hint}`, 'unknown_unit', 'unit_code');
-          }
-          return out(
-            null,
-            `code ${code} names no unit on ${read_on}; it named ${codeHistory(other, successors)}`,
-            'dead_code',
-            'unit_code',
-          );
-        }
-        unit = found[0];
-      }
-      if (name !== null) {
-        const r = units.resolve({ name, date: read_on });
-        if (unit === null) {
-          if (!r.ok) {
-            const list = r.candidates.map((c) => `${c.full_name} [${c.code}]`).join('; ');
-            const problem =
-              r.reason === 'ambiguous'
-                ? `unit name "${name}" is ambiguous on ${read_on}: ${list}; give unit_code`
-                : `no unit is named "${name}" on ${read_on}${list ? ` (did you mean ${list}?)` : ''}`;
-            return out(
-              null,
-              problem,
-              r.reason === 'ambiguous' ? 'ambiguous_unit' : 'unknown_unit',
-              'unit_name',
-            );
-          }
-          unit = r.unit;
-        } else {
-          // an ambiguous name is fine when the code picks one of its candidates
-          const codedId = unit.unit_id;
-          const agrees = r.ok
-            ? r.unit.unit_id === codedId
-            : r.candidates.some((c) => c.unit_id === codedId) && r.reason === 'ambiguous';
-          if (!agrees) {
-            return out(
-              null,
-              `unit_code ${code} is ${unit.full_name} on ${read_on}, but unit_name says "${name}"`,
-              'unit_mismatch',
-              'unit_name',
-            );
-          }
-        }
-      }
-      if (unit === null) return out(null, 'no unit_code or unit_name', 'unit', 'unit_code');
-      if (options.scopeUnitId && !units.isUnder(unit.unit_id, options.scopeUnitId)) {
-        return out(
-          null,
-          `${unit.full_name} is outside the units this token may report for`,
-          'out_of_scope',
-          code ? 'unit_code' : 'unit_name',
-        );
-      }
-      return out(unit, null, null, null);
-    }),
+    pairs.map(({ unit_code, unit_name, read_on }) => classifyUnit(unit_code, unit_name, read_on)),
   );
 
   await db.run(`create or replace temp table typed as
@@ -888,22 +1285,7 @@ async function validate(
     return parsed.kind === 'error' ? parsed.message : `unreadable number "${text}"`;
   };
   const byPart = (rows: ProblemRow[], severity: 'error' | 'warning'): Problem[] =>
-    rows.map((p) => {
-      const plan = plans[p.part];
-      // canonical keys become the column as printed in this part's header
-      const index = p.column_name === null ? undefined : plan.columns.get(p.column_name);
-      return {
-        file: plan.sniffed.file,
-        row: p.line === null ? null : Number(p.line),
-        column: index === undefined ? p.column_name : plan.sniffed.header[index],
-        value: p.value,
-        rule: p.rule,
-        message:
-          p.message ??
-          (NUMBER_RULES.has(p.rule) ? number(p.value, p.rule) : `invalid value "${p.value}"`),
-        severity,
-      };
-    });
+    problemsOf(plans, rows, severity, number);
   if (errorCount > 0) {
     const rows = await db.all<ProblemRow>(
       `select * exclude (severity) from problems
@@ -965,18 +1347,46 @@ async function validate(
       from broken b join typed t
         on t.unit_id = b.unit_id and t.period = b.period and t.metric = b.numerator`);
   }
+  return { errors: [], errorCount: 0, ...(await readFindings(db, plans)), missing };
+}
+
+/** Problem rows (part, line, canonical column) as reported: the file, row and printed column. */
+function problemsOf(
+  plans: Plan[],
+  rows: ProblemRow[],
+  severity: 'error' | 'warning',
+  number: (value: string | null, rule: string) => string,
+): Problem[] {
+  return rows.map((p) => {
+    const plan = plans[p.part];
+    // canonical keys become the column as printed in this part's header
+    const index = p.column_name === null ? undefined : plan.columns.get(p.column_name);
+    return {
+      file: plan.sniffed.file,
+      row: p.line === null ? null : Number(p.line),
+      column: index === undefined ? p.column_name : plan.sniffed.header[index],
+      value: p.value,
+      rule: p.rule,
+      message:
+        p.message ??
+        (NUMBER_RULES.has(p.rule) ? number(p.value, p.rule) : `invalid value "${p.value}"`),
+      severity,
+    };
+  });
+}
+
+/** The warnings in temp table `findings` (every one has its message). */
+async function readFindings(
+  db: Database,
+  plans: Plan[],
+): Promise<{ warnings: Problem[]; warningCount: number }> {
   const warningCount = Number(await db.scalar<bigint>('select count(*) from findings'));
   const warningRows = await db.all<ProblemRow>(
     `select part, line, column_name, value, rule, message from findings
      order by part, line, column_name, rule, message limit ${ERROR_LIMIT}`,
   );
-  return {
-    errors: [],
-    errorCount: 0,
-    warnings: byPart(warningRows, 'warning'),
-    warningCount,
-    missing,
-  };
+  const number = (value: string | null) => `invalid value "${value}"`;
+  return { warnings: problemsOf(plans, warningRows, 'warning', number), warningCount };
 }
 
 /** Compares each figure with the latest stored revision: new, unchanged, or a new revision. */
@@ -1012,6 +1422,9 @@ async function commitBatch(
   db: Database,
   report: IngestReport,
   options: IngestOptions,
+  observations = `select unit_id, unit_code, period, metric, value, revision, $id, current_timestamp,
+      reported_at, note, line
+    from revised where kind <> 'unchanged'`,
 ): Promise<string> {
   const batchId = `b${new Date()
     .toISOString()
@@ -1036,12 +1449,7 @@ async function commitBatch(
         by: options.loadedBy ?? 'cli',
       },
     );
-    await db.run(
-      `insert into core.observation_revisions
-       select unit_id, unit_code, period, metric, value, revision, $id, current_timestamp, reported_at, note, line
-       from revised where kind <> 'unchanged'`,
-      { id: batchId },
-    );
+    await db.run(`insert into core.observation_revisions ${observations}`, { id: batchId });
     await db.run(
       `insert into core.quality_findings
        select $id, unit_id, period, metric, rule, 'warning', message, value, line, current_timestamp

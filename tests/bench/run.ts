@@ -8,6 +8,8 @@ import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
 import { prepare } from './dataset.ts';
 
 const REPEAT = Number(process.env.BENCH_REPEAT ?? 3);
+// BENCH_ONLY=ingest measures ingest against read_csv only; BENCH_ONLY=engine the engine only
+const ONLY = process.env.BENCH_ONLY ?? '';
 const dir = resolve(PROJECT_ROOT, '.bench');
 mkdirSync(dir, { recursive: true });
 const log = (s: string) => console.log(s);
@@ -23,7 +25,8 @@ function measure(
   csv: string,
   template: string | null,
 ): Run {
-  const db = join(dir, `${mode}.duckdb`);
+  // one file per process: two benches in the same clone do not share databases
+  const db = join(dir, `${mode}-${process.pid}.duckdb`);
   rmSync(db, { force: true });
   rmSync(`${db}.wal`, { force: true });
   if (template) copyFileSync(template, db);
@@ -40,6 +43,7 @@ function measure(
   );
   rmSync(db, { force: true });
   rmSync(`${db}.month.csv`, { force: true });
+  rmSync(`${db}.tmp`, { recursive: true, force: true });
   return JSON.parse(out.trim().split('\n').at(-1) as string) as Run;
 }
 
@@ -52,7 +56,7 @@ const data = await prepare(dir, log);
 log(`dataset: ${data.rows.toLocaleString('en')} rows, ${(data.bytes / 2 ** 20).toFixed(0)} MiB`);
 const baseline: Run[] = [];
 const ingest: Run[] = [];
-for (let i = 0; i < REPEAT; i++) {
+for (let i = 0; i < (ONLY === 'engine' ? 0 : REPEAT); i++) {
   baseline.push(measure('baseline', data.csv, null));
   ingest.push(measure('ingest', data.csv, data.templateDb));
   log(
@@ -62,7 +66,7 @@ for (let i = 0; i < REPEAT; i++) {
 }
 // the engine: a full refresh of the national dataset, then the incremental refresh after one
 // month's batch, each pair in one process on a fresh copy
-const ENGINE_REPEAT = Number(process.env.BENCH_ENGINE_REPEAT ?? REPEAT);
+const ENGINE_REPEAT = ONLY === 'ingest' ? 0 : Number(process.env.BENCH_ENGINE_REPEAT ?? REPEAT);
 const engine: Array<{ full_s: number; incremental_s: number; rss_mb: number }> = [];
 for (let i = 0; i < ENGINE_REPEAT; i++) {
   const r = measure('engine', data.csv, data.templateDb) as unknown as {
