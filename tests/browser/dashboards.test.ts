@@ -81,6 +81,23 @@ describe('every page in Chromium', () => {
   }
 });
 
+describe('the API docs page', () => {
+  it('renders every operation of the OpenAPI document, with no console errors', async () => {
+    const { page, problems } = await open('/api/docs/');
+    try {
+      await page.locator('.opblock').first().waitFor();
+      const doc = await (await fetch(`${base}/api/openapi.json`)).json();
+      const operations = Object.values(doc.paths as Record<string, object>).flatMap((p) =>
+        Object.keys(p),
+      );
+      expect(await page.locator('.opblock').count()).toBe(operations.length);
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('charts', () => {
   it('the overview draws a sparkline with a line for each indicator that has figures', async () => {
     const { page } = await open(PAGES.overview);
