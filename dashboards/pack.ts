@@ -20,8 +20,7 @@ import { reportingGrid } from '../api/services/reporting.ts';
 import { qualityFindings } from '../api/services/quality.ts';
 import type { ScorecardResponse } from '../api/schemas/scorecard.ts';
 import type { TasksResponse } from '../api/schemas/tasks.ts';
-
-export const HEADLINE_STATUSES = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
+import { statusCounts } from './pages/common.ts';
 
 type ScorecardRow = ScorecardResponse['rows'][number];
 
@@ -121,8 +120,7 @@ export async function packData(
       previous_status: previousStatus.get(t.target_id) ?? null,
     })),
   }));
-  const counts: Record<string, number> = Object.fromEntries(HEADLINE_STATUSES.map((s) => [s, 0]));
-  for (const r of rows) for (const t of r.targets) counts[t.status] = (counts[t.status] ?? 0) + 1;
+  const counts = statusCounts(rows.flatMap((r) => r.targets));
   const changes = rows.flatMap((r) =>
     r.targets
       .filter((t) => t.previous_status !== t.status)

@@ -114,14 +114,42 @@ export function statusBadge(w: Words, id: string | null | undefined): Html {
 
 /** A bar filled to the progress ratio (capped at 100 %), labelled for screen readers. */
 export function progressBar(w: Words, ratio: number | null, status: string | null): Html {
-  if (ratio === null) return html`<span class="muted">${w.t('no_data')}</span>`;
-  const pct = Math.max(0, Math.min(1, ratio)) * 100;
+  // without a ratio the status alone speaks (achieved: a full bar; missed, no data: no bar)
+  if (ratio === null && status !== 'achieved') return html``;
+  const value = ratio ?? 1;
+  const pct = Math.max(0, Math.min(1, value)) * 100;
   return html`<div
     class="bar ${w.status(status).id}"
     role="img"
-    aria-label="${w.t('progress')}: ${w.pct(ratio * 100, 0)}"
+    aria-label="${w.t('progress')}: ${w.pct(value * 100, 0)}"
   >
     <span style="width:${pct.toFixed(1)}%"></span>
+  </div>`;
+}
+
+/** A comparator as printed in plans: ≥ 90%, ≤ 5 days. */
+export const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
+
+/** The four headline statuses always, then any other status that some target has. */
+export const HEADLINE = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
+
+export function statusCounts(targets: Iterable<{ status: string }>): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(HEADLINE.map((s) => [s, 0]));
+  for (const t of targets) counts[t.status] = (counts[t.status] ?? 0) + 1;
+  return counts;
+}
+
+export function headlineCards(w: Words, counts: Record<string, number>): Html {
+  const shown = Object.keys(counts).filter(
+    (s) => (HEADLINE as readonly string[]).includes(s) || counts[s] > 0,
+  );
+  return html`<div class="cards">
+    ${shown.map(
+      (s) =>
+        html`<div class="card ${s}">
+          <span class="big">${w.int(counts[s])}</span> ${statusBadge(w, s)}
+        </div>`,
+    )}
   </div>`;
 }
 

@@ -14,13 +14,18 @@ import { rankingChart, seriesChart, type RankingRow } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import { figure, pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
+import {
+  COMPARATORS,
+  figure,
+  pageQuarter,
+  progressBar,
+  statusBadge,
+  unitQuarterForm,
+} from './common.ts';
 import type { PageData } from './index.ts';
 
 const GRAINS = ['month', 'quarter'] as const;
 type Grain = (typeof GRAINS)[number];
-
-const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
 function readGrain(text: string | undefined): Grain {
   if (text === undefined || text === '') return 'month';

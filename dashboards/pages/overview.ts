@@ -10,7 +10,16 @@ import { sparkline } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
 import { html, query, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import { figure, pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
+import {
+  COMPARATORS,
+  figure,
+  headlineCards,
+  pageQuarter,
+  progressBar,
+  statusBadge,
+  statusCounts,
+  unitQuarterForm,
+} from './common.ts';
 import type { PageData } from './index.ts';
 import {
   periodsIn,
@@ -18,8 +27,6 @@ import {
   formatPeriod,
   type Period,
 } from '../../pipelines/normalize/periods.ts';
-
-const HEADLINE = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
@@ -52,9 +59,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     );
   }
 
-  const counts = Object.fromEntries(HEADLINE.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of card.rows)
-    for (const t of row.targets) if (t.status in counts) counts[t.status]++;
+  const counts = statusCounts(card.rows.flatMap((r) => r.targets));
 
   const tasks = await listTasks(db, units, { as_of: ctx.today });
   const procedures = await listProcedures(db, units, {});
@@ -122,9 +127,9 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                     ${row.targets.map(
                       (t) =>
                         html`<li>
-                          ${statusBadge(w, t.status)} ${t.comparator} ${fmt(row.unit, t.value)} —
-                          ${w.t('deadline').toLowerCase()} ${w.date(t.deadline)}
-                          ${progressBar(w, t.ratio, t.status)}
+                          ${statusBadge(w, t.status)} ${COMPARATORS[t.comparator]}
+                          ${fmt(row.unit, t.value)} — ${w.t('deadline').toLowerCase()}
+                          ${w.date(t.deadline)} ${progressBar(w, t.ratio, t.status)}
                           <span class="muted"
                             >${w.t('source')}:
                             <a href="${href(ctx, `/plans/${t.plan_id}`)}">${t.plan_id}</a>,
@@ -145,14 +150,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     ${unitQuarterForm(ctx, units, unit, card.period, '/')}
     <section aria-labelledby="headline">
       <h2 id="headline">${w.t('pack_headline')}</h2>
-      <div class="cards">
-        ${HEADLINE.map(
-          (s) =>
-            html`<div class="card ${s}">
-              <span class="big">${counts[s]}</span> ${statusBadge(w, s)}
-            </div>`,
-        )}
-      </div>
+      ${headlineCards(w, counts)}
     </section>
     <section aria-labelledby="scorecard">
       <h2 id="scorecard">${w.t('pack_scorecard')}</h2>

@@ -4,7 +4,6 @@
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
 import type { Database } from '../../pipelines/db/connect.ts';
 import {
-  HEADLINE_STATUSES,
   latestReview,
   packData,
   packDifferences,
@@ -13,7 +12,14 @@ import {
 } from '../pack.ts';
 import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
-import { pageQuarter, progressBar, statusBadge, unitQuarterForm } from './common.ts';
+import {
+  COMPARATORS,
+  headlineCards,
+  pageQuarter,
+  progressBar,
+  statusBadge,
+  unitQuarterForm,
+} from './common.ts';
 import type { PageData } from './index.ts';
 
 export interface PackPage {
@@ -114,14 +120,7 @@ export function packBody(ctx: PageContext, page: PackPage, options: { forms: boo
     ${reviewed}
     <section aria-labelledby="headline">
       <h2 id="headline">${w.t('pack_headline')}</h2>
-      <div class="cards">
-        ${HEADLINE_STATUSES.map(
-          (s) =>
-            html`<div class="card ${s}">
-              <span class="big">${w.int(d.counts[s] ?? 0)}</span> ${statusBadge(w, s)}
-            </div>`,
-        )}
-      </div>
+      ${headlineCards(w, d.counts)}
     </section>
     <section aria-labelledby="changes">
       <h2 id="changes">
@@ -170,7 +169,7 @@ export function packBody(ctx: PageContext, page: PackPage, options: { forms: boo
                     : r.targets.map(
                         (t) =>
                           html`<div>
-                            ${statusBadge(w, t.status)} ${t.comparator}
+                            ${statusBadge(w, t.status)} ${COMPARATORS[t.comparator]}
                             ${fmt(r.indicator_id, t.value)}, ${w.t('deadline').toLowerCase()}
                             ${w.date(t.deadline)} ${progressBar(w, t.ratio, t.status)}
                             <span class="muted">${t.plan_id}, ${t.clause}</span>

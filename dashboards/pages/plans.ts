@@ -8,10 +8,8 @@ import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key } from '../i18n/index.ts';
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { levelWord } from './common.ts';
+import { COMPARATORS, levelWord } from './common.ts';
 import type { PageData } from './index.ts';
-
-const COMPARATORS: Record<string, string> = { '>=': '≥', '>': '>', '<=': '≤', '<': '<' };
 
 /** Note kinds, the ones a planner must fix first. */
 const NOTE_KINDS: Record<string, Key> = {

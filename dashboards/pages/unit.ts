@@ -10,7 +10,14 @@ import type { UnitResponse } from '../../api/schemas/units.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key } from '../i18n/index.ts';
-import { figure, levelWord, pageQuarter, statusBadge } from './common.ts';
+import {
+  figure,
+  headlineCards,
+  levelWord,
+  pageQuarter,
+  statusBadge,
+  statusCounts,
+} from './common.ts';
 import type { PageData } from './index.ts';
 
 /** The figures shown beside each child: coverage of the ID card, VNeID, online dossiers. */
@@ -19,8 +26,6 @@ export const KEY_INDICATORS = [
   'vneid_activation_rate',
   'dossier_online_rate',
 ] as const;
-
-const HEADLINE = ['achieved', 'on_track', 'at_risk', 'off_track'] as const;
 
 const KINDS: Record<string, Key> = {
   merge: 'unit_kind_merge',
@@ -53,9 +58,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   // the quarter of the figures: the last complete one before the children's date (or asked for)
   const quarter = await pageQuarter(db, { ...ctx, today: detail.children_as_of }, u.unit_id, units);
   const card = await unitScorecard(db, units, { unit: u.unit_id, period: quarter });
-  const counts = Object.fromEntries(HEADLINE.map((s) => [s, 0])) as Record<string, number>;
-  for (const row of card.rows)
-    for (const t of row.targets) if (t.status in counts) counts[t.status]++;
+  const counts = statusCounts(card.rows.flatMap((r) => r.targets));
   const names = new Map(card.rows.map((r) => [r.indicator_id, r]));
   const indicatorName = (id: string) => {
     const r = names.get(id);
@@ -126,14 +129,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     ${facts} ${reform(ctx, detail)}
     <section aria-labelledby="headline">
       <h2 id="headline">${w.t('pack_headline')} — ${w.period(card.period)}</h2>
-      <div class="cards">
-        ${HEADLINE.map(
-          (s) =>
-            html`<div class="card ${s}">
-              <span class="big">${w.int(counts[s])}</span> ${statusBadge(w, s)}
-            </div>`,
-        )}
-      </div>
+      ${headlineCards(w, counts)}
     </section>
     <section aria-labelledby="children">
       <h2 id="children">

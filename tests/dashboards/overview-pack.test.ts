@@ -8,6 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useDemoApp } from '../api/app.ts';
 import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
 import { words } from '../../dashboards/i18n/index.ts';
+import { COMPARATORS } from '../../dashboards/pages/common.ts';
 
 const t = useDemoApp();
 let admin: string;
@@ -46,7 +47,9 @@ describe('overview', () => {
       }
       for (const target of row.targets) {
         targets++;
-        expect(page).toContain(`${vi.status(target.status).word} ${target.comparator}`);
+        expect(page).toContain(
+          `${vi.status(target.status).word} ${COMPARATORS[target.comparator]}`,
+        );
       }
     }
     expect(targets).toBe(6);
@@ -112,6 +115,18 @@ describe('the quarterly pack', () => {
     expect(pack).toContain(`${vi.t('pack_overdue')} (${tasks.tasks.length},`);
     expect(pack).toContain('qd-740-2022-kien-giang');
     expect(pack).not.toContain('kh-2024-ho-chi-minh');
+  });
+
+  it('counts every status in its headline: the four always, others (missed) when present', async () => {
+    const card = (await get('/api/scorecard?unit=p79&period=2025-Q2')).json();
+    const statuses = card.rows.flatMap((r: { targets: { status: string }[] }) =>
+      r.targets.map((t) => t.status),
+    );
+    const missed = statuses.filter((s: string) => s === 'missed').length;
+    expect(missed).toBeGreaterThan(0);
+    const pack = text((await get('/pack?unit=p79&period=2025-Q2')).body);
+    expect(pack).toContain(`${missed} ${vi.status('missed').icon} ${vi.status('missed').word}`);
+    expect(pack).toContain(`0 ${vi.status('off_track').icon} ${vi.status('off_track').word}`);
   });
 
   it('lists late reporters as the reporting grid has them', async () => {
