@@ -1,4 +1,5 @@
 // Shared test plumbing: temporary database files and the ../shared folder beside the project.
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,4 +42,29 @@ export function bufferIo(dbPath: string): Io & { stdout: string[]; stderr: strin
     err: (line) => stderr.push(line),
     env: { ...process.env, CHITIEU_DB: dbPath },
   };
+}
+
+/**
+ * Another process with the database file open (DuckDB's lock), as a running server would hold it;
+ * resolves once the lock is taken. release() kills the holder.
+ */
+export async function holdDatabase(path: string): Promise<{ release: () => void }> {
+  const holder = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `import { DuckDBInstance } from '@duckdb/node-api';
+       const i = await DuckDBInstance.create(${JSON.stringify(path)});
+       await i.connect();
+       console.log('ready');
+       setTimeout(() => {}, 60000);`,
+    ],
+    { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve, reject) => {
+    holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
+    holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
+  });
+  return { release: () => holder.kill('SIGKILL') };
 }

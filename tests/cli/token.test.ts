@@ -1,14 +1,12 @@
 // `chitieu token`: the token is the last line of stdout, only its hash is kept, list shows no
 // secret, revoke takes effect on the server's next request, and a reporter's unit is checked.
-import { spawn } from 'node:child_process';
 import { copyFileSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { main } from '../../pipelines/cli/main.ts';
-import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
-import { bufferIo, tempDir } from '../helpers.ts';
+import { bufferIo, holdDatabase, tempDir } from '../helpers.ts';
 import { demoApp, type TestApp } from '../api/app.ts';
 
 const TOKEN = /^ct_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$/;
@@ -154,24 +152,8 @@ describe("a reporter's unit", () => {
   });
 
   it('is stored as given, and said so, while another process holds the database', async () => {
-    const holder = spawn(
-      process.execPath,
-      [
-        '--input-type=module',
-        '-e',
-        `import { DuckDBInstance } from '@duckdb/node-api';
-         const i = await DuckDBInstance.create(${JSON.stringify(dbPath)});
-         await i.connect();
-         console.log('ready');
-         setTimeout(() => {}, 60000);`,
-      ],
-      { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
-    );
+    const holder = await holdDatabase(dbPath);
     try {
-      await new Promise<void>((resolve, reject) => {
-        holder.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve());
-        holder.on('exit', (code) => reject(new Error(`holder exited ${code}`)));
-      });
       const r = await chitieu(dbPath, 'create', '--role', 'reporter', '--unit', '79');
       expect(r.code).toBe(0);
       expect(r.stderr).toContain('the database is in use by another process');
@@ -179,7 +161,7 @@ describe("a reporter's unit", () => {
       const id = TOKEN.exec(r.stdout.at(-1)!)![1];
       expect(stored().find((x) => x.id === id)?.unit).toBe('79');
     } finally {
-      holder.kill('SIGKILL');
+      holder.release();
     }
   });
 });
