@@ -13,6 +13,7 @@ import { ingestFile, type IngestReport } from '../../pipelines/load/ingest.ts';
 import { batchMonths, refresh } from '../../indicators/compute/refresh.ts';
 import { badRequest, HttpError } from '../errors.ts';
 import { reporterScope, type Principal } from '../plugins/auth.ts';
+import { findUnit } from '../../indicators/scorecard.ts';
 import { errorSchema, errors } from '../schemas/common.ts';
 import {
   asReported,
@@ -141,15 +142,18 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
             415,
             'UNSUPPORTED_MEDIA_TYPE',
             'POST /api/ingest takes multipart/form-data: the file as field "file", and optional ' +
-              'fields layout, period, encoding, sheet, dry_run',
+              'fields layout, period, encoding, sheet, parent, dry_run',
           );
         }
+        const today = new Date().toISOString().slice(0, 10);
         if (principal.role === 'reporter') {
-          const today = new Date().toISOString().slice(0, 10);
           scope = reporterScope(await fastify.warehouse.units(), principal, today).unit_id;
         }
         dir = mkdtempSync(join(tmpdir(), 'chitieu-upload-'));
         const upload = await receive(request, dir, limit);
+        const parentUnitId = upload.fields.parent
+          ? findUnit(await fastify.warehouse.units(), upload.fields.parent, today).unit_id
+          : undefined;
         const done = await fastify.warehouse.write(async (db) => {
           report = await ingestFile(db, upload.path, {
             dryRun: upload.fields.dry_run ?? false,
@@ -160,6 +164,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
             fileName: upload.name,
             loadedBy: loadedBy(principal),
             ...(scope ? { scopeUnitId: scope } : {}),
+            ...(parentUnitId ? { parentUnitId } : {}),
           });
           // the engine follows the data, as after `chitieu ingest`: the months this batch touched
           if (report.status === 'loaded' && report.batchId) {

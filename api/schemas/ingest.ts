@@ -39,6 +39,14 @@ export const ingestFields = z
       .max(100)
       .optional()
       .describe('read only this sheet of an XLSX workbook (default: every sheet)'),
+    parent: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .describe(
+        'the unit the file is about (a unit id, or a code read today): unit names are looked for among it and the units under it',
+      ),
     dry_run: flag.optional().describe('validate and report; write nothing'),
   })
   .strict();
@@ -82,7 +90,7 @@ export const ingestRefusalSchema = ingestReportSchema.extend(errorSchema.shape);
 
 export const ingestDescription = `Uploads one file of reported figures (multipart/form-data) and
 runs it through the same pipeline as \`chitieu ingest\`: field \`file\` (CSV long or wide, XLSX,
-JSON), optional fields \`layout\` (long|wide), \`period\`, \`encoding\`, \`sheet\`, \`dry_run\`
+JSON), optional fields \`layout\` (long|wide), \`period\`, \`encoding\`, \`sheet\`, \`parent\`, \`dry_run\`
 (true|false). The whole file is validated; a file with any error loads nothing (422, every
 problem listed). A reporter's token may load figures only for its unit and the units under it:
 any other row is refused with 403 and nothing is loaded. After a load the indicators of the

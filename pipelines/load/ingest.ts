@@ -13,7 +13,7 @@ import { readJson, type ReadResult } from '../read/json.ts';
 import { columnLetter, readXlsx } from '../read/xlsx.ts';
 import { detectConvention, parseNumber, type Convention } from '../normalize/numbers.ts';
 import { formatPeriod, parsePeriod, periodEnd } from '../normalize/periods.ts';
-import { UnitIndex, type Unit } from '../normalize/units.ts';
+import { UnitIndex, type Resolution, type Unit } from '../normalize/units.ts';
 import { matchKey } from '../normalize/text.ts';
 import { allUnits } from './units.ts';
 import { errorAt, type Problem } from './problems.ts';
@@ -35,6 +35,11 @@ export interface IngestOptions {
   loadedBy?: string;
   /** when given, only rows for units under this unit may load (a reporter's scope) */
   scopeUnitId?: string;
+  /**
+   * the unit the file is about: unit names are looked for among it and the units under it, so a
+   * district's file can name its communes without codes ("Xã Mỹ An" names many communes)
+   */
+  parentUnitId?: string;
   /** told as the pipeline moves on: reading, validating, comparing, writing (progress display) */
   onStage?: (stage: IngestStage) => void;
   /**
@@ -1072,6 +1077,22 @@ function classifyShapes(shapes: string[]): {
   return { convention, rows };
 }
 
+/** A unit by name at a date: among the parent and the units under it, when a parent is given. */
+function resolveName(
+  units: UnitIndex,
+  name: string,
+  date: string | null,
+  parentId: string | undefined,
+): Resolution {
+  if (!parentId) return units.resolve({ name, date });
+  const below = units.resolve({ name, date, parentId });
+  if (below.ok || below.reason === 'ambiguous') return below;
+  // the parent's own row, by its own name
+  const any = units.resolve({ name, date });
+  const self = (any.ok ? [any.unit] : any.candidates).filter((u) => u.unit_id === parentId);
+  return self.length === 1 ? { ok: true, unit: self[0] } : below;
+}
+
 /**
  * Reads units by code at the period, or by name; both must agree when both are given. Returns
  * [unit_code, unit_name, read_on, unit_id, code, problem, rule, column_name] for one triple.
@@ -1157,14 +1178,15 @@ async function unitClassifier(
       unit = found[0];
     }
     if (name !== null) {
-      const r = units.resolve({ name, date: read_on });
+      const r = resolveName(units, name, read_on, options.parentUnitId);
+      const within = options.parentUnitId ? ` under ${options.parentUnitId}` : '';
       if (unit === null) {
         if (!r.ok) {
           const list = r.candidates.map((c) => `${c.full_name} [${c.code}]`).join('; ');
           const problem =
             r.reason === 'ambiguous'
-              ? `unit name "${name}" is ambiguous on ${read_on}: ${list}; give unit_code`
-              : `no unit is named "${name}" on ${read_on}${list ? ` (did you mean ${list}?)` : ''}`;
+              ? `unit name "${name}" is ambiguous on ${read_on}${within}: ${list}; give unit_code`
+              : `no unit is named "${name}" on ${read_on}${within}${list ? ` (did you mean ${list}?)` : ''}`;
           return out(
             null,
             problem,

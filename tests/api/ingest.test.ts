@@ -345,4 +345,28 @@ describe('POST /api/ingest', () => {
       rowsNew: 2,
     });
   });
+
+  it('reads unit names under the parent unit given in the form, and refuses one that names nothing', async () => {
+    const named =
+      'unit_name,period,metric,value\nThành phố Đà Nẵng,2026-01,vneid_activated,"1.234.567"\n';
+    const unknown = await upload(admin, { name: 'da-nang.csv', content: named }, { parent: '77' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json().error.code).toBe('UNKNOWN_UNIT');
+    // Đà Nẵng is not under Huế: nothing loads, and the message says where it looked
+    const outside = await upload(
+      admin,
+      { name: 'da-nang.csv', content: named },
+      { parent: 'p46@2025-07-01' },
+    );
+    expect(outside.statusCode).toBe(422);
+    expect(outside.json().errors[0].message).toContain('under p46@2025-07-01');
+    const loaded = await upload(admin, { name: 'da-nang.csv', content: named }, { parent: '48' });
+    expect(loaded.statusCode).toBe(200);
+    expect(loaded.json()).toMatchObject({ status: 'loaded', rowsNew: 1 });
+    expect(
+      await sql(
+        "select unit_id, value from observations where period = '2026-01' and metric = 'vneid_activated' and unit_id like 'p48%'",
+      ),
+    ).toEqual([{ unit_id: 'p48@2025-07-01', value: 1234567 }]);
+  });
 });

@@ -7,6 +7,9 @@ import { migrate } from '../../db/migrate.ts';
 import { ingestFile, type IngestReport, type Layout } from '../../load/ingest.ts';
 import { ENCODINGS, type Encoding } from '../../read/decode.ts';
 import { parsePeriod } from '../../normalize/periods.ts';
+import { UnitIndex } from '../../normalize/units.ts';
+import { allUnits } from '../../load/units.ts';
+import { findUnit, LookupError } from '../../../indicators/scorecard.ts';
 import { formatProblem } from '../../load/problems.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -35,6 +38,8 @@ Options:
   --period P           the period of every row of a wide file without a period column
   --encoding E         utf-8 | utf-16le | utf-16be | windows-1258 (default: detected)
   --sheet NAME         read only this sheet of an XLSX workbook (default: every sheet)
+  --parent U           the unit the file is about (a unit id such as p89, or a code read
+                       today): unit names are looked for among it and the units under it
   --report FILE        write the full report (every problem) as JSON
   --show N             how many problems to print per file (default 20)`;
 
@@ -65,6 +70,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       period: { type: 'string' },
       encoding: { type: 'string' },
       sheet: { type: 'string' },
+      parent: { type: 'string' },
       report: { type: 'string' },
       show: { type: 'string', default: '20' },
     },
@@ -104,6 +110,20 @@ export async function run(args: string[], io: Io): Promise<number> {
   const computed: RefreshSummary[] = [];
   try {
     await migrate(db);
+    let parentUnitId: string | undefined;
+    if (values.parent !== undefined) {
+      try {
+        const index = new UnitIndex(await allUnits(db));
+        parentUnitId = findUnit(
+          index,
+          values.parent,
+          new Date().toISOString().slice(0, 10),
+        ).unit_id;
+      } catch (error) {
+        if (error instanceof LookupError) throw usageError(`invalid --parent: ${error.message}`);
+        throw error;
+      }
+    }
     for (const file of positionals) {
       const shown = progress(basename(file), io.env);
       let r: IngestReport;
@@ -114,6 +134,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           period: values.period,
           encoding: values.encoding as Encoding | undefined,
           sheet: values.sheet,
+          parentUnitId,
           onStage: (stage) => shown.stage(stage),
         });
         // the engine follows the data: recompute what this batch touched
