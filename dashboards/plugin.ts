@@ -91,14 +91,15 @@ export default async function dashboards(fastify: FastifyInstance) {
   for (const page of PAGES) {
     fastify.get(page.route, { schema: { hide: true } }, async (request, reply: FastifyReply) => {
       const ctx = pageContext(fastify, request);
+      const units = await fastify.warehouse.units();
       return fastify.responses.send(
         request,
         reply,
         () =>
-          fastify.warehouse.read(async (db) =>
+          fastify.warehouse.read((db) =>
             page.render(ctx, {
               db,
-              units: await fastify.warehouse.units(),
+              units,
               params: (request.params ?? {}) as Record<string, string>,
             }),
           ),
@@ -110,8 +111,8 @@ export default async function dashboards(fastify: FastifyInstance) {
   // The pack as a PDF: the same document with its stylesheet inline, printed by Chromium.
   fastify.get('/pack.pdf', { schema: { hide: true } }, async (request, reply) => {
     const ctx = pageContext(fastify, request);
+    const units = await fastify.warehouse.units();
     const document = await fastify.warehouse.read(async (db) => {
-      const units = await fastify.warehouse.units();
       const unitText = ctx.query.unit ?? 'VN';
       const quarter = await pageQuarter(db, ctx, unitText, units);
       return packDocument(

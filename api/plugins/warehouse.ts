@@ -86,8 +86,16 @@ export class Warehouse {
 
   /** Units of every period, indexed; rebuilt when the data version changes. */
   units(): Promise<UnitIndex> {
-    // one build shared by every request that asks meanwhile
-    this.index ??= this.read(async (db) => new UnitIndex(await allUnits(db))).catch((error) => {
+    // one build shared by every request that asks meanwhile, on a connection of its own: a caller
+    // holding a reader (a page) must never wait for another reader to build the index
+    this.index ??= (async () => {
+      const db = await this.writer.fork();
+      try {
+        return new UnitIndex(await allUnits(db));
+      } finally {
+        db.close();
+      }
+    })().catch((error) => {
       this.index = null;
       throw error;
     });

@@ -33,6 +33,18 @@ const text = (html: string) =>
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
 
+describe('under load', () => {
+  it('answers many pages at once right after a data change (no reader waits on another)', async () => {
+    // a new data version: the unit index is rebuilt while the pages take every reader
+    await t.app.warehouse.write((db) =>
+      db.run("insert or replace into core.meta values ('probe', 'x')"),
+    );
+    const urls = Array.from({ length: 8 }, (_, i) => `/?unit=VN&period=2025-Q4&n=${i}`);
+    const answers = await Promise.all(urls.map((url) => t.app.inject(url)));
+    expect(answers.map((r) => r.statusCode)).toEqual(urls.map(() => 200));
+  }, 20_000);
+});
+
 describe('overview', () => {
   it("prints every indicator's actual and every target's status as GET /api/scorecard", async () => {
     // Kiên Giang before the merger, when its plan's targets bound it
