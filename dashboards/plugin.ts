@@ -120,18 +120,23 @@ export default async function dashboards(fastify: FastifyInstance) {
         await loadPack(db, units, unitText, quarter, ctx.query.current === '1'),
       );
     });
-    let pdf: Buffer;
-    try {
-      pdf = await htmlToPdf(document.html);
-    } catch (error) {
-      if (error instanceof BrowserMissingError)
-        throw new HttpError(503, 'NO_BROWSER', error.message);
-      throw error;
-    }
-    return reply
-      .header('content-type', 'application/pdf')
-      .header('content-disposition', `attachment; filename="${document.fileName}"`)
-      .send(pdf);
+    // printed once per URL and data version: Chromium is the costliest thing the server runs
+    reply.header('content-disposition', `attachment; filename="${document.fileName}"`);
+    return fastify.responses.send(
+      request,
+      reply,
+      async () => {
+        try {
+          return await htmlToPdf(document.html);
+        } catch (error) {
+          if (error instanceof BrowserMissingError) {
+            throw new HttpError(503, 'NO_BROWSER', error.message);
+          }
+          throw error;
+        }
+      },
+      'application/pdf',
+    );
   });
 
   // "Save as reviewed" from the pack page: a plain form carrying an admin token (a browser form

@@ -232,11 +232,19 @@ describe('the quarterly pack', () => {
     const res = await fetch(`${base}/pack.pdf?unit=VN&period=2025-Q4`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain('bao-cao-quy-VN-2025-Q4.pdf');
     const bytes = Buffer.from(await res.arrayBuffer());
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     // at least two A4 pages: the scorecard does not fit on one
     expect(
       (bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length,
     ).toBeGreaterThanOrEqual(2);
+    // printed once per data version: the same bytes again, and a 304 for a client that has them
+    const again = await fetch(`${base}/pack.pdf?unit=VN&period=2025-Q4`);
+    expect(Buffer.from(await again.arrayBuffer()).equals(bytes)).toBe(true);
+    const cached = await fetch(`${base}/pack.pdf?unit=VN&period=2025-Q4`, {
+      headers: { 'if-none-match': again.headers.get('etag') as string },
+    });
+    expect(cached.status).toBe(304);
   });
 });
