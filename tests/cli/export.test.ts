@@ -57,42 +57,26 @@ describe('chitieu export', () => {
     );
     expect(r).toMatchObject({ code: 0, err: '' });
     expect(r.out).toBe(`wrote ${want} observations rows to ${csv}`);
-    const parquet = join(dir, 'kg.parquet');
-    expect(
-      (
-        await run(
-          'observations',
-          '--format',
-          'parquet',
-          '--out',
-          parquet,
-          '--unit',
-          'p91',
-          '--from',
-          '2024',
-          '--to',
-          '2024',
-        )
-      ).code,
-    ).toBe(0);
-    const arrow = join(dir, 'kg.arrow');
-    expect(
-      (
-        await run(
-          'observations',
-          '--format',
-          'arrow',
-          '--out',
-          arrow,
-          '--unit',
-          'p91',
-          '--from',
-          '2024',
-          '--to',
-          '2024',
-        )
-      ).code,
-    ).toBe(0);
+    // the same subtree and year, given by unit id and year this time
+    const byId = async (format: string) => {
+      const out = join(dir, `kg.${format}`);
+      const args = [
+        '--format',
+        format,
+        '--out',
+        out,
+        '--unit',
+        'p91',
+        '--from',
+        '2024',
+        '--to',
+        '2024',
+      ];
+      expect((await run('observations', ...args)).code).toBe(0);
+      return out;
+    };
+    const parquet = await byId('parquet');
+    const arrow = await byId('arrow');
     expect(tableFromIPC(readFileSync(arrow)).numRows).toBe(want);
     for (const relation of [
       `read_csv('${csv}', header = true, columns = {'unit_id': 'VARCHAR', 'unit_code': 'VARCHAR', 'period': 'VARCHAR', 'metric': 'VARCHAR', 'value': 'DOUBLE', 'batch_id': 'VARCHAR', 'loaded_at': 'TIMESTAMP'})`,
