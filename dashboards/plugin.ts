@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../api/errors.ts';
+import { today } from '../api/services/common.ts';
 import { LookupError } from '../indicators/scorecard.ts';
 import { readLang, words } from './i18n/index.ts';
 import { layout, href, type PageContext } from './layout.ts';
@@ -20,10 +21,6 @@ import { ROLE_ACCESS } from '../api/plugins/auth.ts';
 const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static');
 export const STYLESHEET = readFileSync(join(STATIC, 'style.css'), 'utf8');
 const HTML_TYPE = 'text/html; charset=utf-8';
-
-export function today(): string {
-  return new Date().toISOString().slice(0, 10);
-}
 
 export function pageContext(fastify: FastifyInstance, request: FastifyRequest): PageContext {
   const query = Object.fromEntries(

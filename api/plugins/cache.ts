@@ -2,6 +2,7 @@
 // version changes; ETags carry that version, so a dashboard's repeated read costs a 304.
 import { gzipSync } from 'node:zlib';
 import fp from 'fastify-plugin';
+import { today } from '../services/common.ts';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 const MAX_ENTRIES = 2000;
@@ -31,7 +32,7 @@ export class ResponseCache {
    * existence, default quarters) change at midnight even when the data does not.
    */
   etag(): string {
-    return `W/"${this.version()}-${new Date().toISOString().slice(0, 10)}"`;
+    return `W/"${this.version()}-${today()}"`;
   }
 
   /**

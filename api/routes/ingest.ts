@@ -15,6 +15,7 @@ import { badRequest, HttpError } from '../errors.ts';
 import { reporterScope, type Principal } from '../plugins/auth.ts';
 import { findUnit } from '../../indicators/scorecard.ts';
 import { errorSchema, errors } from '../schemas/common.ts';
+import { today } from '../services/common.ts';
 import {
   asReported,
   ingestDescription,
@@ -145,14 +146,14 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
               'fields layout, period, encoding, sheet, parent, dry_run',
           );
         }
-        const today = new Date().toISOString().slice(0, 10);
+        const asOf = today();
         if (principal.role === 'reporter') {
-          scope = reporterScope(await fastify.warehouse.units(), principal, today).unit_id;
+          scope = reporterScope(await fastify.warehouse.units(), principal, asOf).unit_id;
         }
         dir = mkdtempSync(join(tmpdir(), 'chitieu-upload-'));
         const upload = await receive(request, dir, limit);
         const parentUnitId = upload.fields.parent
-          ? findUnit(await fastify.warehouse.units(), upload.fields.parent, today).unit_id
+          ? findUnit(await fastify.warehouse.units(), upload.fields.parent, asOf).unit_id
           : undefined;
         const done = await fastify.warehouse.write(async (db) => {
           report = await ingestFile(db, upload.path, {

@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../errors.ts';
 import { findUnit, LookupError } from '../../indicators/scorecard.ts';
 import { LABEL, listed, ROLES } from '../tokens.ts';
 import { errors } from '../schemas/common.ts';
+import { today } from '../services/common.ts';
 
 const listedSchema = z.object({
   id: z.string().describe('public part of the token, names it in logs and the audit'),
@@ -78,10 +79,9 @@ const tokens: FastifyPluginAsyncZod = async (fastify) => {
       }
       let scope: string | null = null;
       if (unit) {
-        const today = new Date().toISOString().slice(0, 10);
         try {
           // the id, not the code: a code may name another unit after a reform
-          scope = findUnit(await fastify.warehouse.units(), unit, today).unit_id;
+          scope = findUnit(await fastify.warehouse.units(), unit, today()).unit_id;
         } catch (error) {
           if (!(error instanceof LookupError)) throw error;
           throw badRequest(error.code, `invalid unit: ${error.message}`);

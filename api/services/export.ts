@@ -50,6 +50,7 @@ import {
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
 import { LookupError, findUnit } from '../../indicators/scorecard.ts';
 import { HttpError } from '../errors.ts';
+import { today } from './common.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Batches: a run of rows held column by column, as DuckDB's values (no conversion yet)
@@ -413,7 +414,7 @@ export async function resolveFilters(
   db: Database,
   index: UnitIndex,
   request: ExportRequest,
-  today = new Date().toISOString().slice(0, 10),
+  asOf = today(),
 ): Promise<ExportFilters> {
   const from = request.from ? readPeriodBound('from', request.from) : null;
   const to = request.to ? readPeriodBound('to', request.to) : null;
@@ -424,7 +425,7 @@ export async function resolveFilters(
       `from ${formatPeriod(from)} is after to ${formatPeriod(to)}`,
     );
   }
-  const at = to ? periodEnd(to) : from ? periodEnd(from) : today;
+  const at = to ? periodEnd(to) : from ? periodEnd(from) : asOf;
   const unit = request.unit ? findUnit(index, request.unit.trim(), at) : null;
   if (request.indicator) {
     const known = await db.scalar<boolean>(
