@@ -364,16 +364,15 @@ const dropTables = (db: Database, names: string[]) =>
   db.run(names.map((t) => `drop table if exists temp.${t};`).join(' '));
 
 const FAST_TABLES = [
+  'fast_agg',
   'fast_rows',
   'fast_combos',
   'fast_map',
   'fast_named',
   'fast_key',
   'fast_metric',
-  'fast_pairs',
   'fast_broken',
   'fast_cur',
-  'fast_num',
   'fast_ids',
 ];
 
@@ -396,12 +395,17 @@ interface FastResult {
 }
 
 /**
- * The way of a clean canonical long CSV, the usual large file: read once into a narrow table
- * (no row numbers to compute: a row's line is its rowid), classify the few distinct keys, prove
- * with one aggregate that no row repeats a key, and insert straight from the staged rows joined
- * with the small maps. Null as soon as anything is doubtful (any problem, a duplicate, a layout
- * it does not cover): nothing has been written then, and the full pipeline validates the file
- * from the start and reports every problem row by row.
+ * The way of a clean canonical long CSV, the usual large file. DuckDB parses a file far faster
+ * than it stores one, so the file is read twice and never stored as text:
+ *  1. one aggregate over the file gives its distinct (unit, name, period), values and metrics,
+ *     which JavaScript classifies exactly as the full pipeline does;
+ *  2. a second read keeps each row as three numbers (its key's hash, its metric's index and its
+ *     figure), in file order so that a row's line is its rowid: a tenth of the text's memory;
+ *  3. one aggregate over those numbers proves that no key repeats and finds the numerators above
+ *     their denominators, and the rows go into the batch joined with the small maps.
+ * Null as soon as anything is doubtful (any problem, a duplicate, a layout it does not cover):
+ * nothing has been written then, and the full pipeline validates the file from the start and
+ * reports every problem row by row.
  */
 async function fastPath(
   db: Database,
@@ -423,40 +427,69 @@ async function fastPath(
       ? `coalesce(l.period, ${sqlString(options.period)})`
       : 'l.period'
     : sqlString(options.period ?? '');
+  // the file as written, its columns named by their role
+  const file = () =>
+    `(select ${keys
+      .map((k) => `c${(plan.columns.get(k) as number) + 1} as ${k}`)
+      .join(', ')} from ${readerSql(s, spec, true)}) l`;
   const combo = `hash(${col('unit_code')}, ${col('unit_name')}, ${period})`;
-  await db.run('drop table if exists temp.csv_rejects; drop table if exists temp.csv_rejects_scan');
+  // the catalogue's metric ids: a row's bit in its key's mask when the file writes them as such
+  const catalogue = metrics.map((m) => m.metric_id).sort();
+  const catalogueList = `[${catalogue.map(sqlString).join(', ')}]`;
+  const badReported = has('reported_at')
+    ? `l.reported_at is not null and trim(l.reported_at) <> ''
+       and try_cast(l.reported_at as timestamp) is null`
+    : 'false';
   try {
-    // each row's (unit, name, period) hashed once, here: rows find their unit by it
-    await db.run(`create or replace temp table fast_rows as
-      select l.*, ${combo} as h
-      from (select ${keys.map((k) => `c${(plan.columns.get(k) as number) + 1} as ${k}`).join(', ')}
-        from ${readerSql(s, spec)}) l`);
+    // 1. the distinct (unit, name, period) with their rows (and unreadable reported_at); the
+    // distinct values; the distinct metrics. A blank row (",,,") has no metric: the metrics
+    // below send it the full way
+    await db.run(`create or replace temp table fast_agg as
+      select grouping(${col('unit_code')}) = 0 as is_combo, grouping(l.value) = 0 as is_value,
+        ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
+        ${period} as period_raw, l.value, l.metric, count(*) as n,
+        ${has('reported_at') ? `count(*) filter (where ${badReported})` : '0'} as bad_reported,
+        ${
+          catalogue.length <= 64
+            ? `coalesce(bit_or(1::ubigint << (list_position(${catalogueList}, l.metric) - 1)), 0)`
+            : '0::ubigint'
+        } as mask
+      from ${file()}
+      group by grouping sets ((${col('unit_code')}, ${col('unit_name')}, ${period}), (l.value),
+        (l.metric))`);
   } catch {
     return null; // the full pipeline says why DuckDB gave up
   }
-  if (Number(await db.scalar<bigint>('select count(*) from csv_rejects')) > 0) return null;
+  const [scan] = await db.values<{ rows: bigint; n: bigint; h: bigint; bad: bigint }>(
+    `select coalesce(sum(n), 0)::bigint as rows, count(*) as n,
+       count(distinct hash(unit_code, unit_name, period_raw)) as h,
+       coalesce(sum(bad_reported), 0)::bigint as bad
+     from fast_agg where is_combo`,
+  );
+  const rowsRead = Number(scan.rows);
+  if (rowsRead === 0 || scan.bad > 0n || scan.n !== scan.h) return null;
 
   // metrics and number shapes: classified exactly as the full pipeline does
-  const metricMap = metricRows(
-    (await db.all<{ raw: string | null }>('select distinct metric as raw from fast_rows')).map(
-      (r) => r.raw,
-    ),
-    metrics,
-  );
+  const raws = (
+    await db.all<{ raw: string | null }>(
+      'select metric as raw from fast_agg where not is_combo and not is_value order by metric',
+    )
+  ).map((r) => r.raw);
+  const metricMap = metricRows(raws, metrics);
   if (metricMap.some((m) => m[2] !== null)) return null;
   const metricIds = [...new Set(metricMap.map((m) => m[1] as string))].sort();
   if (metricIds.length === 0 || metricIds.length > 63) return null;
   await mapTable(
     db,
-    'fast_metric',
-    ['raw', 'metric', 'idx'],
-    metricMap.map((m) => [m[0], m[1], String(metricIds.indexOf(m[1] as string))]),
+    'fast_ids',
+    ['idx', 'metric'],
+    metricIds.map((m, i) => [String(i), m]),
   );
-  await db.run(`create or replace temp table fast_metric as
-    select raw, metric, idx::utinyint as idx from fast_metric`);
+  await db.run(`create or replace temp table fast_ids as
+    select idx::utinyint as idx, metric from fast_ids`);
   const shapeCounts = await db.values<{ shape: string; n: bigint }>(
-    `select ${shapeSql('v')} as shape, sum(n)::bigint as n
-     from (select value as v, count(*) as n from fast_rows group by all) group by all`,
+    `select ${shapeSql('value')} as shape, sum(n)::bigint as n
+     from fast_agg where is_value group by all`,
   );
   const { convention, rows: shapeMap } = classifyShapes(shapeCounts.map((r) => r.shape));
   const missingShapes: string[] = [];
@@ -491,66 +524,33 @@ async function fastPath(
     missingShapes.length === 0
       ? 'true'
       : `coalesce(trim(l.value), '') not in (${missingShapes.map(sqlString).join(', ')})`;
-  const ratios = await db.all<{ indicator_id: string; numerator: string; denominator: string }>(
-    `select indicator_id, numerator, denominator from core.indicators
-     where denominator is not null and numerator in (select metric from fast_metric)
-       and denominator in (select metric from fast_metric)`,
-  );
-  const used = [...new Set(ratios.flatMap((p) => [p.numerator, p.denominator]))];
-  const idx = (m: string) => metricIds.indexOf(m);
-  const bits = (p: { numerator: string; denominator: string }) =>
-    `${(1n << BigInt(idx(p.numerator))) | (1n << BigInt(idx(p.denominator)))}::ubigint`;
 
-  // the distinct (unit, name, period) as written, each named by a hash that the file's own
-  // combinations never share (checked), so that rows find their unit by an integer; the same
-  // scan counts the rows, the blank ones and the unreadable reported_at, proves that no key
-  // repeats (more figures than metrics in a combination) and, for every numerator/denominator
-  // pair, sums the numerator less the denominator (exact: whole figures below 2^53; a value the
-  // shapes promised would read and that does not fails the cast: the full pipeline says which)
-  const badReported = has('reported_at')
-    ? `l.reported_at is not null and trim(l.reported_at) <> ''
-       and try_cast(l.reported_at as timestamp) is null`
-    : 'false';
+  // 2. every row as numbers, in file order: a row's line is its rowid + 2 (a value the shapes
+  // promised would read and that does not fails the cast: the full pipeline says which)
+  const metricIdx = `list_extract([${metricMap
+    .map((m) => metricIds.indexOf(m[1] as string))
+    .join(', ')}]::utinyint[], list_position([${raws
+    .map((r) => sqlString(r as string))
+    .join(', ')}], l.metric))`;
+  options.onStage?.('validating');
   try {
-    await db.run(`create or replace temp table fast_combos as
-      select any_value(l.h) as h, ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
-        ${period} as period_raw, count(*) as n,
-        count(*) filter (where coalesce(${keys.map((k) => `l.${k}`).join(', ')}) is null) as blank,
-        count(*) filter (where ${badReported}) as bad_reported,
-        count(*) filter (where l.given) as figures,
-        coalesce(bit_or(1::ubigint << l.idx) filter (where l.given), 0) as mask
-        ${ratios
-          .map(
-            (p, j) => `, sum(case l.idx when ${idx(p.numerator)} then l.x
-                when ${idx(p.denominator)} then -l.x end) as d${j}`,
-          )
-          .join('')}
-      from (
-        select l.*, m.idx, ${given} as given,
-          ${
-            used.length === 0
-              ? 'null::double'
-              : `case when ${given} and m.idx in (${used.map(idx).join(', ')})
-                 then cast(${value} as double) end`
-          } as x
-        from fast_rows l left join fast_metric m on m.raw = l.metric) l
-      group by ${col('unit_code')}, ${col('unit_name')}, ${period}`);
+    await db.run(`create or replace temp table fast_rows as
+      select ${combo} as h, ${metricIdx} as idx,
+        case when ${given} then cast(${value} as double) end as x
+        ${has('reported_at') ? ', try_cast(l.reported_at as timestamp) as reported_at' : ''}
+        ${has('note') ? ', nfc_normalize(l.note) as note' : ''}
+      from ${file()}`);
   } catch {
     return null;
   }
-  const [scan] = await db.values<{ rows: bigint; n: bigint; h: bigint; bad: bigint }>(
-    `select coalesce(sum(n), 0)::bigint as rows, count(*) as n, count(distinct h) as h,
-       coalesce(sum(blank) + sum(bad_reported), 0)::bigint
-         + count(*) filter (where figures <> bit_count(mask)) as bad
-     from fast_combos`,
-  );
-  const rowsRead = Number(scan.rows);
-  if (rowsRead === 0 || scan.bad > 0n || scan.n !== scan.h) return null;
+  if (Number(await db.scalar<bigint>('select count(*) from fast_rows')) !== rowsRead) return null;
 
   // periods: classified exactly as the full pipeline does
   const periods = periodRows(
     (
-      await db.all<{ raw: string | null }>('select distinct period_raw as raw from fast_combos')
+      await db.all<{ raw: string | null }>(
+        'select distinct period_raw as raw from fast_agg where is_combo',
+      )
     ).map((r) => r.raw),
   );
   if (periods.some((p) => p[3] !== null)) return null;
@@ -559,10 +559,12 @@ async function fastPath(
   // units: a code alone is read at the period in SQL; names go through the resolver
   await db.run(`create or replace temp table fast_map as
     with c as (
-      select c.h, c.unit_code, c.unit_name, p.period, p.read_on, p.read_on::date as day,
+      select hash(c.unit_code, c.unit_name, c.period_raw) as h, c.unit_code, c.unit_name,
+        p.period, p.read_on, p.read_on::date as day,
         case when c.unit_name is null then
           case when trim(c.unit_code) = 'vn' then 'VN' else trim(c.unit_code) end end as wanted
-      from fast_combos c join period_map p on p.raw is not distinct from c.period_raw),
+      from fast_agg c join period_map p on p.raw is not distinct from c.period_raw
+      where c.is_combo),
     hit as (
       select c.h, u.unit_id, u.code from c join core.units u on u.code = c.wanted
       where (u.valid_from is null or u.valid_from <= c.day)
@@ -608,16 +610,48 @@ async function fastPath(
     const ids = await db.all<{ unit_id: string }>('select distinct unit_id from fast_key');
     if (ids.some((u) => !units.isUnder(u.unit_id, options.scopeUnitId as string))) return null;
   }
-  options.onStage?.('validating');
   // a key repeated across spellings: one (unit, period) written two ways goes the full way
   const [keyed] = await db.values<{ n: bigint; distinct: bigint }>(
     'select count(*) as n, count(distinct (unit_id, period)) as distinct from fast_key',
   );
   if (keyed.n !== keyed.distinct) return null;
+
+  // 3. a key repeated: more rows of a (unit, name, period) than metrics. Metrics written as
+  // catalogue ids were told apart by the first aggregate; any other spelling counts here
+  const asIds = metricMap.every((m) => m[0] === m[1]) && catalogue.length <= 64;
+  const repeated = Number(
+    await db.scalar<bigint>(
+      asIds
+        ? 'select count(*) from fast_agg where is_combo and n <> bit_count(mask)'
+        : `select count(*) from (select h from fast_rows group by h
+           having count(*) <> bit_count(bit_or(1::ubigint << idx)))`,
+    ),
+  );
+  if (repeated > 0) return null;
+  // for every numerator/denominator pair, the numerator less the denominator, over the rows of
+  // those metrics only (exact: whole figures below 2^53)
+  const ratios = await db.all<{ indicator_id: string; numerator: string; denominator: string }>(
+    `select indicator_id, numerator, denominator from core.indicators
+     where denominator is not null and numerator in (select metric from fast_ids)
+       and denominator in (select metric from fast_ids)`,
+  );
+  const idx = (m: string) => metricIds.indexOf(m);
+  const bits = (p: { numerator: string; denominator: string }) =>
+    `${(1n << BigInt(idx(p.numerator))) | (1n << BigInt(idx(p.denominator)))}::ubigint`;
+  const paired = [...new Set(ratios.flatMap((p) => [idx(p.numerator), idx(p.denominator)]))];
   await db.run(`create or replace temp table findings (part integer, line bigint,
     column_name varchar, value varchar, rule varchar, message varchar, unit_id varchar,
     period varchar, metric varchar)`);
   if (ratios.length > 0) {
+    await db.run(`create or replace temp table fast_combos as
+      select h, bit_or(1::ubigint << idx) filter (where x is not null) as mask
+        ${ratios
+          .map(
+            (p, j) => `, sum(case idx when ${idx(p.numerator)} then x
+                when ${idx(p.denominator)} then -x end) as d${j}`,
+          )
+          .join('')}
+      from fast_rows where idx in (${paired.join(', ')}) group by h`);
     await db.run(`create or replace temp table fast_broken as
       ${ratios
         .map(
@@ -628,23 +662,26 @@ async function fastPath(
         )
         .join('\nunion all\n')}`);
     if (Number(await db.scalar<bigint>('select count(*) from fast_broken')) > 0) {
-      // only the few pairs that break the rule go back to the file for their row
+      // only the few pairs that break the rule go back to the file for their value as written
       const valueColumn = s.header[plan.columns.get('value') ?? 0];
       await db.run(`insert into findings
         with f as (
-          select l.h, m.idx, l.rowid + 2 as line, l.value, cast(${value} as double) as x
-          from fast_rows l join fast_metric m on m.raw = l.metric
-          where ${given} and l.h in (select h from fast_broken))
-        select 0, f.line, ${sqlString(valueColumn)}, f.value, 'numerator_above_denominator',
+          select h, idx, rowid + 2 as line, x from fast_rows
+          where x is not null and h in (select h from fast_broken)),
+        written as (
+          select * from (select row_number() over () + 1 as line, l.value from ${file()})
+          where line in (select line from f))
+        select 0, f.line, ${sqlString(valueColumn)}, w.value, 'numerator_above_denominator',
           b.numerator || ' ' || f.x::bigint || ' is above ' || b.denominator || ' ' ||
             g.x::bigint || ' for ' || k.code || ' ' || k.period || ' (' || b.indicator_id || ')',
           k.unit_id, k.period, b.numerator
         from fast_broken b join fast_key k using (h)
-        join f on f.h = b.h and f.idx = b.idx join f g on g.h = b.h and g.idx = b.den_idx`);
+        join f on f.h = b.h and f.idx = b.idx join f g on g.h = b.h and g.idx = b.den_idx
+        join written w on w.line = f.line`);
     }
   }
   const findings = await readFindings(db, plans);
-  await dropTables(db, ['fast_combos', 'fast_map', 'fast_broken']);
+  await dropTables(db, ['fast_agg', 'fast_combos', 'fast_map', 'fast_broken']);
 
   // new, unchanged or a new revision, against the latest stored revision of each key
   options.onStage?.('comparing');
@@ -656,27 +693,17 @@ async function fastPath(
     ),
   );
   const counts = { rowsRead, rowsMissing, ...findings };
+  const columns = (revision: string) => `select k.unit_id, k.code, k.period, i.metric, f.x,
+      ${revision}, $id, current_timestamp, ${has('reported_at') ? 'f.reported_at' : 'null'},
+      ${has('note') ? 'f.note' : 'null'}, f.rowid + 2`;
+  const joined = 'fast_rows f join fast_key k using (h) join fast_ids i using (idx)';
   if (stored === 0) {
-    // nothing stored for these periods: every figure is new, and the rows go straight from the
-    // staged text into the batch (a dry run only proves that every value reads)
+    // nothing stored for these periods: every figure is new
     if (options.dryRun || loadable === 0) {
-      try {
-        await db.scalar(`select sum(cast(${value} as double)) from fast_rows l where ${given}`);
-      } catch {
-        return null;
-      }
       return { ...counts, rowsNew: loadable, rowsRevised: 0, rowsUnchanged: 0, observations: '' };
     }
-    // metrics written as their ids (the usual case) need no lookup
-    const asIds = metricMap.every((m) => m[0] === m[1]);
     const batchId = await insertDirect(db, {
-      select: `select k.unit_id, k.code, k.period, ${asIds ? 'l' : 'm'}.metric,
-          cast(${value} as double), 1, $id, current_timestamp,
-          ${has('reported_at') ? 'try_cast(l.reported_at as timestamp)' : 'null'},
-          ${has('note') ? 'nfc_normalize(l.note)' : 'null'}, l.rowid + 2
-        from fast_rows l join fast_key k on k.h = l.h
-        ${asIds ? '' : 'join fast_metric m on m.raw = l.metric'}
-        where ${given}`,
+      select: `${columns('1')} from ${joined} where f.x is not null`,
       rows: loadable,
       hashing,
       options,
@@ -691,25 +718,6 @@ async function fastPath(
       batchId,
     };
   }
-  // the figures as numbers, keyed by integers, to compare with what is stored
-  try {
-    await db.run(`create or replace temp table fast_num as
-      select l.h, m.idx, cast(${value} as double) as x, l.rowid + 2 as line
-        ${has('reported_at') ? ', try_cast(l.reported_at as timestamp) as reported_at' : ''}
-        ${has('note') ? ', nfc_normalize(l.note) as note' : ''}
-      from fast_rows l join fast_metric m on m.raw = l.metric
-      where ${given}`);
-  } catch {
-    return null;
-  }
-  // the texts are no longer needed: their memory goes to the insert
-  await dropTables(db, ['fast_rows']);
-  await db.run(`create or replace temp table fast_ids as
-    select distinct idx, metric from fast_metric`);
-  const columns = (revision: string) => `select k.unit_id, k.code, k.period, i.metric, f.x,
-      ${revision}, $id, current_timestamp, ${has('reported_at') ? 'f.reported_at' : 'null'},
-      ${has('note') ? 'f.note' : 'null'}, f.line`;
-  const joined = 'fast_num f join fast_key k using (h) join fast_ids i using (idx)';
   await db.run(`create or replace temp table fast_cur as
     select unit_id, period, metric, max(revision) as revision, arg_max(value, revision) as value
     from core.observation_revisions where period in (select distinct period from fast_key)
@@ -719,7 +727,7 @@ async function fastPath(
   const [kinds] = await db.values<{ new: bigint; unchanged: bigint }>(
     `select count(*) filter (where c.revision is null) as new,
        count(*) filter (where c.value = f.x) as unchanged
-     from ${compared}`,
+     from ${compared} where f.x is not null`,
   );
   return {
     ...counts,
@@ -727,7 +735,7 @@ async function fastPath(
     rowsRevised: loadable - Number(kinds.new) - Number(kinds.unchanged),
     rowsUnchanged: Number(kinds.unchanged),
     observations: `${columns('coalesce(c.revision, 0) + 1')} from ${compared}
-      where c.revision is null or c.value <> f.x`,
+      where f.x is not null and (c.revision is null or c.value <> f.x)`,
   };
 }
 
@@ -916,11 +924,14 @@ async function stage(
   return { rows, problems: [], problemCount: 0 };
 }
 
-/** DuckDB's reader of a staged or original CSV, every column text, bad lines set aside. */
-const readerSql = (s: Sniffed, spec: string) =>
+/**
+ * DuckDB's reader of a staged or original CSV, every column text, bad lines set aside (or, when
+ * `strict`, an error at the first one: the fast path then leaves the file to the full pipeline).
+ */
+const readerSql = (s: Sniffed, spec: string, strict = false) =>
   `read_csv(${sqlString(s.utf8Path)}, header = true, auto_detect = false,
       columns = {${spec}}, delim = ${sqlString(s.delimiter)}, quote = '"', escape = '"',
-      store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',
+      ${strict ? '' : "store_rejects = true, rejects_table = 'csv_rejects', rejects_scan = 'csv_rejects_scan',"}
       max_line_size = 1048576)`;
 
 /** Loads JS-classified distinct values into a temp table through the appender. */
