@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
 import { demoApp, type TestApp } from './app.ts';
 import type { Database } from '../../pipelines/db/connect.ts';
+import { appendRevisions } from '../../pipelines/load/store.ts';
 
 let t: TestApp;
 let file = 0;
@@ -25,9 +26,9 @@ beforeAll(async () => {
       ('c99999', $code, 'Xã Thử', 'Xã Thử', null, 'commune', 'd999', null, '2025-06-30', 'test')`,
       { code: ODD_CODE },
     );
-    await db.run(
-      `insert into core.observation_revisions
-       select unit_id, unit_code, period, metric, value, 1, $batch, timestamp '2024-10-05 10:11:12.345678', null, null, null
+    await appendRevisions(
+      db,
+      `select unit_id, unit_code, period, metric, value, 1, $batch, timestamp '2024-10-05 10:11:12.345678', null, null, null
        from (values
          ('d999', '999', '2024-06', 'population', 1000.0),
          ('d999', '999', '2024-07', 'population', 1001.5),

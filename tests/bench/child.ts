@@ -5,6 +5,7 @@
 import { Database } from '../../pipelines/db/connect.ts';
 import { ingestFile } from '../../pipelines/load/ingest.ts';
 import { migrate } from '../../pipelines/db/migrate.ts';
+import { appendRevisions } from '../../pipelines/load/store.ts';
 import { batchMonths, refresh } from '../../indicators/compute/refresh.ts';
 
 const [mode, csv, dbPath] = process.argv.slice(2);
@@ -17,11 +18,14 @@ if (mode === 'engine') {
   await db.run(
     `insert into core.batches values ('bench', 'bench.csv', '-', now(), 0, 0, 0, 0, 0, 'long', 'utf-8', 'bench')`,
   );
-  await db.run(`insert into core.observation_revisions (unit_id, unit_code, period, metric, value, revision, batch_id, loaded_at)
-    select u.unit_id, s.unit_code, s.period, s.metric, replace(s.value, '.', '')::double, 1, 'bench', now()
-    from read_csv('${csv}', all_varchar = true) s
-    join core.units u on u.code = s.unit_code and u.level = 'commune'
-     and (case when s.period >= '2025-07' then u.valid_from is not null else u.valid_from is null end)`);
+  await appendRevisions(
+    db,
+    `select u.unit_id, s.unit_code, s.period, s.metric, replace(s.value, '.', '')::double, 1,
+       'bench', now(), null::timestamp, null::varchar, null::bigint
+     from read_csv('${csv}', all_varchar = true) s
+     join core.units u on u.code = s.unit_code and u.level = 'commune'
+      and (case when s.period >= '2025-07' then u.valid_from is not null else u.valid_from is null end)`,
+  );
   await db.run('checkpoint');
   let t = performance.now();
   const full = await refresh(db, { today: '2026-02-15' });

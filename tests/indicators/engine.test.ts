@@ -5,6 +5,7 @@ import fc from 'fast-check';
 import { Database } from '../../pipelines/db/connect.ts';
 import { initialise } from '../../pipelines/cli/commands/init.ts';
 import { allUnits, readUnitsCsv, saveUnits } from '../../pipelines/load/units.ts';
+import { appendRevisions } from '../../pipelines/load/store.ts';
 import { refresh } from '../../indicators/compute/refresh.ts';
 import { openTempDb } from '../helpers.ts';
 
@@ -45,9 +46,10 @@ async function load(
         { u: unit, p: period, m: metric },
       ),
     );
-    await db.run(
-      `insert into core.observation_revisions (unit_id, unit_code, period, metric, value, revision, batch_id, loaded_at, reported_at)
-       values ($u, (select code from core.units where unit_id = $u), $p, $m, $v, $r, $b, $t::timestamp, $rep::timestamp)`,
+    await appendRevisions(
+      db,
+      `select $u, (select code from core.units where unit_id = $u), $p, $m, $v::double, $r::integer,
+         $b, $t::timestamp, $rep::timestamp, null::varchar, null::bigint`,
       {
         u: unit,
         p: period,
