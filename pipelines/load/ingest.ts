@@ -699,7 +699,7 @@ async function fastPath(
   const counts = { rowsRead, rowsMissing, ...findings };
   const columns = (revision: string) => `select k.unit_id, k.code, k.period, i.metric, f.x,
       ${revision}, $id, current_timestamp, ${has('reported_at') ? 'f.reported_at' : 'null'},
-      ${has('note') ? 'f.note' : 'null'}, f.rowid + 2`;
+      ${has('note') ? 'f.note' : 'null'}, f.rowid + 2, null`;
   const joined = 'fast_rows f join fast_key k using (h) join fast_ids i using (idx)';
   if (stored === 0) {
     // nothing stored for these periods: every figure is new
@@ -723,7 +723,7 @@ async function fastPath(
       },
       select: `select k.unit_key, k.period_key, i.metric_key, f.x, 1, $id, current_timestamp,
           ${has('reported_at') ? 'f.reported_at' : 'null'}, ${has('note') ? 'f.note' : 'null'},
-          f.rowid + 2
+          f.rowid + 2, null
         from fast_rows f join fast_keyed k using (h) join fast_metric_keys i using (idx)
         where f.x is not null`,
       rows: loadable,
@@ -821,11 +821,12 @@ async function createLong(db: Database, plans: Plan[]): Promise<void> {
   await mapTable(
     db,
     'parts',
-    ['part', 'file', 'label'],
+    ['part', 'file', 'label', 'sheet'],
     plans.map((p) => [
       String(p.part),
       p.sniffed.file,
       plans.length > 1 ? `${p.sniffed.file} row ` : '',
+      p.sniffed.sheet ?? null,
     ]),
   );
 }
@@ -1565,7 +1566,7 @@ async function classifyRevisions(db: Database): Promise<void> {
   );
   if (stored === 0) {
     await db.run(`create or replace temp table revised as
-      select line, unit_id, unit_code, period, metric, value, reported_at, note,
+      select part, line, unit_id, unit_code, period, metric, value, reported_at, note,
         'new' as kind, 1 as revision
       from typed`);
     return;
@@ -1576,7 +1577,7 @@ async function classifyRevisions(db: Database): Promise<void> {
       select o.unit_id, o.period, o.metric, max(o.revision) as revision, arg_max(o.value, o.revision) as value
       from core.observation_revisions o semi join keys k using (unit_id, period, metric)
       group by all)
-    select t.line, t.unit_id, t.unit_code, t.period, t.metric, t.value, t.reported_at, t.note,
+    select t.part, t.line, t.unit_id, t.unit_code, t.period, t.metric, t.value, t.reported_at, t.note,
       case when c.revision is null then 'new' when c.value = t.value then 'unchanged' else 'revised' end as kind,
       coalesce(c.revision, 0) + 1 as revision
     from typed t left join cur c using (unit_id, period, metric)`);
@@ -1587,9 +1588,9 @@ async function commitBatch(
   db: Database,
   report: IngestReport,
   options: IngestOptions,
-  observations = `select unit_id, unit_code, period, metric, value, revision, $id, current_timestamp,
-      reported_at, note, line
-    from revised where kind <> 'unchanged'`,
+  observations = `select r.unit_id, r.unit_code, r.period, r.metric, r.value, r.revision, $id,
+      current_timestamp, r.reported_at, r.note, r.line, p.sheet
+    from revised r join parts p on p.part::integer = r.part where r.kind <> 'unchanged'`,
 ): Promise<string> {
   const batchId = newBatchId(report.sha256);
   await db.transaction(async () => {

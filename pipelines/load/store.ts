@@ -17,6 +17,7 @@ export const REVISION_COLUMNS = [
   'reported_at',
   'note',
   'line',
+  'sheet',
 ] as const;
 
 /** The next keys of a key table, in the order of `by`. */
@@ -75,7 +76,7 @@ export async function appendRevisions(
     return Number(
       await db.scalar<bigint>(`insert into core.observation_facts
         select u.unit_key, p.period_key, m.metric_key, s.value, s.revision, s.batch_id,
-          s.loaded_at, s.reported_at, s.note, s.line
+          s.loaded_at, s.reported_at, s.note, s.line, s.sheet
         from to_store s
         join core.unit_keys u on u.unit_id = s.unit_id
         join core.period_keys p on p.period = s.period

@@ -34,6 +34,8 @@ export interface Sniffed {
   lineShifts: Array<[number, number]>;
   /** name columns by letter in messages (spreadsheets) */
   columnLetters: boolean;
+  /** the sheet of a workbook the part was read from */
+  sheet?: string;
 }
 
 export class SniffError extends Error {

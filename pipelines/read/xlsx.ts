@@ -182,9 +182,10 @@ export async function readXlsx(
       }
       if (values.some((v) => v !== null && v.trim() !== '')) staged.add(row.number, values);
     }
-    parts.push(
-      staged.write(join(workDir, `sheet${parts.length + 1}.csv`), name, headerRow.number, true),
-    );
+    parts.push({
+      ...staged.write(join(workDir, `sheet${parts.length + 1}.csv`), name, headerRow.number, true),
+      sheet: ws.name,
+    });
   }
   if (parts.length === 0 && problems.length === 0) {
     problems.push(

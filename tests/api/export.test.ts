@@ -28,7 +28,7 @@ beforeAll(async () => {
     );
     await appendRevisions(
       db,
-      `select unit_id, unit_code, period, metric, value, 1, $batch, timestamp '2024-10-05 10:11:12.345678', null, null, null
+      `select unit_id, unit_code, period, metric, value, 1, $batch, timestamp '2024-10-05 10:11:12.345678', null, null, null, null
        from (values
          ('d999', '999', '2024-06', 'population', 1000.0),
          ('d999', '999', '2024-07', 'population', 1001.5),

@@ -21,7 +21,7 @@ if (mode === 'engine') {
   await appendRevisions(
     db,
     `select u.unit_id, s.unit_code, s.period, s.metric, replace(s.value, '.', '')::double, 1,
-       'bench', now(), null::timestamp, null::varchar, null::bigint
+       'bench', now(), null::timestamp, null::varchar, null::bigint, null::varchar
      from read_csv('${csv}', all_varchar = true) s
      join core.units u on u.code = s.unit_code and u.level = 'commune'
       and (case when s.period >= '2025-07' then u.valid_from is not null else u.valid_from is null end)`,

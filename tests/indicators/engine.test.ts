@@ -49,7 +49,7 @@ async function load(
     await appendRevisions(
       db,
       `select $u, (select code from core.units where unit_id = $u), $p, $m, $v::double, $r::integer,
-         $b, $t::timestamp, $rep::timestamp, null::varchar, null::bigint`,
+         $b, $t::timestamp, $rep::timestamp, null::varchar, null::bigint, null::varchar`,
       {
         u: unit,
         p: period,

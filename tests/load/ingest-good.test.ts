@@ -334,13 +334,18 @@ const CASES: GoodCase[] = [
     ],
     report: { encoding: 'xlsx', rowsRead: 4, file: 'xlsx-two-sheets.xlsx' },
     check: async (db, r) => {
-      const lines = (await linesAndNotes(db, r.batchId)).map((l) => [l.unit_id, l.line]);
+      // a row is its sheet and its line: both sheets have a row 2
+      const lines = await db.values(
+        `select unit_id, line::integer as line, sheet from core.observation_revisions
+         where batch_id = $b order by line, unit_id`,
+        { b: r.batchId ?? '' },
+      );
       expect(lines).toEqual([
-        ['p01', '2'],
-        ['p56', '2'],
-        ['p56', '2'],
-        ['p79', '3'],
-        ['p91', '4'],
+        { unit_id: 'p01', line: 2, sheet: 'Dài' },
+        { unit_id: 'p56', line: 2, sheet: 'Rộng' },
+        { unit_id: 'p56', line: 2, sheet: 'Rộng' },
+        { unit_id: 'p79', line: 3, sheet: 'Dài' },
+        { unit_id: 'p91', line: 4, sheet: 'Dài' },
       ]);
     },
   },

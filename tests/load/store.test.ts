@@ -29,19 +29,21 @@ async function freshDb(): Promise<{ db: Database; dir: string }> {
 
 const ROWS = `select * from (values
     ('p01', '01', '2024-06', 'population', 8000.0, 1, 'b1', timestamp '2024-07-02 08:00:00',
-     timestamp '2024-07-01 00:00:00', 'đầu kỳ', 2::bigint),
+     timestamp '2024-07-01 00:00:00', 'đầu kỳ', 2::bigint, null::varchar),
     ('p01', '01', '2024-06', 'population', 8001.0, 2, 'b2', timestamp '2024-07-09 08:00:00',
-     null::timestamp, null, 2::bigint),
+     null::timestamp, null, 2::bigint, null),
     ('p91', '91', '2024-Q2', 'dossiers_received', 12.0, 1, 'b1', timestamp '2024-07-02 08:00:00',
-     null::timestamp, null, 3::bigint),
+     null::timestamp, null, 3::bigint, null),
     ('VN', 'VN', '2024', 'cccd_issued', 1.5e7, 1, 'b2', timestamp '2024-07-09 08:00:00',
-     null::timestamp, null, null::bigint),
+     null::timestamp, null, null::bigint, null),
     ('c00001', '00001', '2024-06-15', 'cccd_issued', 7.0, 1, 'b2', timestamp '2024-07-09 08:00:00',
-     null::timestamp, null, 4::bigint))`;
+     null::timestamp, null, 4::bigint, null))`;
 
 const readBack = (db: Database) =>
   db.all(`select unit_id, unit_code, period, metric, value, revision, batch_id, loaded_at,
     reported_at, note, line from core.observation_revisions order by all`);
+// the table of before 006 has no sheet: the rows without it
+const OLD_ROWS = `select * exclude (col11) from (${ROWS})`;
 
 describe('figures by key', () => {
   it('a database written before migration 006 keeps every revision, read through the same columns', async () => {
@@ -53,7 +55,7 @@ describe('figures by key', () => {
       cpSync(join(MIGRATIONS, f), join(before, f));
     }
     expect(await migrate(db, before)).toEqual([1, 2, 3, 4, 5]);
-    await db.run(`insert into core.observation_revisions ${ROWS}`);
+    await db.run(`insert into core.observation_revisions ${OLD_ROWS}`);
     const written = await readBack(db);
     const latest = await db.all('select * from observations order by all');
     const history = await db.all('select * from observation_history order by all');
@@ -89,12 +91,20 @@ describe('figures by key', () => {
     // the same texts again, and one new period: one key more, the old ones unchanged
     await appendRevisions(
       db,
-      `select 'p01', '01', '2024-07', 'population', 8002.0, 1, 'b3', now(), null, null, 2
-       union all select 'p01', '01', '2024-06', 'population', 8003.0, 3, 'b3', now(), null, null, 3`,
+      `select 'p01', '01', '2024-07', 'population', 8002.0, 1, 'b3', now(), null, null, 2, 'Tháng 7'
+       union all select 'p01', '01', '2024-06', 'population', 8003.0, 3, 'b3', now(), null, null, 3, null`,
     );
     const after = await db.all('select * from core.period_keys order by period_key');
     expect(after.slice(0, 4)).toEqual(keys);
     expect(after.slice(4)).toEqual([{ period_key: 5, period: '2024-07' }]);
+    expect(
+      await db.all(
+        "select period, sheet from core.observation_revisions where batch_id = 'b3' order by 1",
+      ),
+    ).toEqual([
+      { period: '2024-06', sheet: null },
+      { period: '2024-07', sheet: 'Tháng 7' },
+    ]);
     expect(await db.scalar('select count(*) from core.unit_keys')).toBe(4n);
     expect(
       await db.scalar(
@@ -111,7 +121,7 @@ describe('figures by key', () => {
       db.transaction(async () => {
         await appendRevisions(
           db,
-          `select 'p02', '02', '2030-01', 'new_metric', 1.0, 1, 'b4', now(), null, null, 2`,
+          `select 'p02', '02', '2030-01', 'new_metric', 1.0, 1, 'b4', now(), null, null, 2, null`,
         );
         throw new Error('the batch fails after its figures');
       }),

@@ -41,11 +41,12 @@ create table core.observation_facts (
   loaded_at   timestamp not null,
   reported_at timestamp,
   note        varchar,
-  line        bigint          -- the row of the file it came from
+  line        bigint,         -- the row of the file it came from
+  sheet       varchar         -- and its sheet, in a workbook (new in 006: lines repeat by sheet)
 );
 insert into core.observation_facts
   select u.unit_key, p.period_key, m.metric_key, r.value, r.revision, r.batch_id, r.loaded_at,
-         r.reported_at, r.note, r.line
+         r.reported_at, r.note, r.line, null
   from core.observation_revisions r
   join core.unit_keys u on u.unit_id = r.unit_id
   join core.period_keys p on p.period = r.period
@@ -57,7 +58,7 @@ drop table core.observation_revisions;
 
 create view core.observation_revisions as
   select u.unit_id, u.unit_code, p.period, m.metric, f.value, f.revision, f.batch_id,
-         f.loaded_at, f.reported_at, f.note, f.line
+         f.loaded_at, f.reported_at, f.note, f.line, f.sheet
   from core.observation_facts f
   join core.unit_keys u on u.unit_key = f.unit_key
   join core.period_keys p on p.period_key = f.period_key
