@@ -608,10 +608,10 @@ async function fastPath(
     union all
     select m.h, n.unit_id, n.code, m.period
     from fast_map m join fast_named n on n.h::ubigint = m.h where m.unit_name is not null`);
-  if (options.scopeUnitId) {
-    const units = await unitIndex(db);
+  const inScope = await scopeOf(db, options);
+  if (inScope) {
     const ids = await db.all<{ unit_id: string }>('select distinct unit_id from fast_key');
-    if (ids.some((u) => !units.isUnder(u.unit_id, options.scopeUnitId as string))) return null;
+    if (ids.some((u) => !inScope(u.unit_id))) return null;
   }
   // a key repeated across spellings: one (unit, period) written two ways goes the full way
   const [keyed] = await db.values<{ n: bigint; distinct: bigint }>(
@@ -1021,6 +1021,31 @@ interface Validation {
 // their content notices.
 let lastIndex: { fingerprint: string; index: UnitIndex } | null = null;
 
+/**
+ * Which units a reporter's token may send figures for (null: any): its unit and the units under
+ * it, and the units it continues (merged or renamed into it, at any remove) with theirs, since
+ * their history is now its own. A unit split among several is nobody's alone: not included.
+ */
+async function scopeOf(
+  db: Database,
+  options: IngestOptions,
+): Promise<((unitId: string) => boolean) | null> {
+  if (!options.scopeUnitId) return null;
+  const units = await unitIndex(db);
+  const roots = (
+    await db.values<{ unit_id: string }>(
+      `with recursive before(unit_id) as (
+         select $scope
+         union
+         select s.from_unit_id from core.unit_succession s join before b on s.to_unit_id = b.unit_id
+         where s.kind <> 'split')
+       select unit_id from before`,
+      { scope: options.scopeUnitId },
+    )
+  ).map((r) => r.unit_id);
+  return (unitId) => roots.some((root) => units.isUnder(unitId, root));
+}
+
 async function unitIndex(db: Database): Promise<UnitIndex> {
   const fingerprint = String(
     await db.scalar(`select count(*) || ':' || coalesce(sum(hash(unit_id, code, name, full_name,
@@ -1147,6 +1172,7 @@ async function unitClassifier(
   ) => Array<string | null>
 > {
   const units = await unitIndex(db);
+  const inScope = await scopeOf(db, options);
   const successors = new Map<
     string,
     Array<{ kind: string; on: string; name: string; code: string }>
@@ -1251,7 +1277,7 @@ async function unitClassifier(
       }
     }
     if (unit === null) return out(null, 'no unit_code or unit_name', 'unit', 'unit_code');
-    if (options.scopeUnitId && !units.isUnder(unit.unit_id, options.scopeUnitId)) {
+    if (inScope && !inScope(unit.unit_id)) {
       return out(
         null,
         `${unit.full_name} is outside the units this token may report for`,

@@ -250,6 +250,38 @@ describe('POST /api/ingest', () => {
     ]);
   });
 
+  it("a reporter of a merged province may correct its predecessors' figures, not a neighbour's", async () => {
+    // An Giang of 1/7/2025 (code 91) continues the old An Giang (89) and Kiên Giang (91)
+    const anGiang = t.app.tokens.create('reporter', 'p91@2025-07-01', 'An Giang statistics').token;
+    const history = await sql<{ n: number }>('select count(*)::int n from observation_history');
+    const own = await upload(anGiang, {
+      name: 'an-giang-2024.csv',
+      content:
+        'unit_code,period,metric,value\n91,2024-12,population,1.800.001\n89,2024-12,population,1.900.002\n',
+    });
+    expect(own.statusCode).toBe(200);
+    expect(own.json()).toMatchObject({ status: 'loaded', rowsRead: 2 });
+    expect(
+      await sql(`select unit_id, value from observations
+        where period = '2024-12' and metric = 'population' and unit_id in ('p89', 'p91')
+        order by unit_id`),
+    ).toEqual([
+      { unit_id: 'p89', value: 1900002 },
+      { unit_id: 'p91', value: 1800001 },
+    ]);
+    // Bà Rịa–Vũng Tàu (77) went into Hồ Chí Minh City, not An Giang
+    const other = await upload(anGiang, {
+      name: 'an-giang-and-77.csv',
+      content:
+        'unit_code,period,metric,value\n91,2024-12,population,1.800.003\n77,2024-12,population,1.200.000\n',
+    });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().errors).toMatchObject([{ row: 3, value: '77', rule: 'out_of_scope' }]);
+    expect(await sql('select count(*)::int n from observation_history')).toEqual([
+      { n: history[0].n + 2 },
+    ]);
+  });
+
   it("loads a reporter's own figures, recorded as theirs", async () => {
     const res = await upload(hanoiReporter, {
       name: 'hanoi-revision.csv',
