@@ -3,7 +3,7 @@
 import { CliError } from './errors.ts';
 import { processIo, type Io } from './io.ts';
 import { DefinitionError } from '../../indicators/definitions.ts';
-import { DatabaseBusyError } from '../db/connect.ts';
+import { DatabaseBusyError, DatabaseMissingError } from '../db/connect.ts';
 import * as init from './commands/init.ts';
 import * as units from './commands/units.ts';
 import * as start from './commands/start.ts';
@@ -80,7 +80,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.err(error.message);
       return error.exitCode;
     }
-    if (error instanceof DatabaseBusyError) {
+    if (error instanceof DatabaseBusyError || error instanceof DatabaseMissingError) {
       io.err(error.message);
       return 1;
     }

@@ -1,6 +1,6 @@
 // The one owner of DuckDB connections: one instance per database file per process, values always
 // bound as parameters, transactions that either commit whole or roll back.
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -36,6 +36,17 @@ export class DatabaseBusyError extends Error {
   }
 }
 
+/** A command that only reads was pointed at a database that does not exist yet. */
+export class DatabaseMissingError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `there is no database at ${path}: \`npm start\` creates it with the demo data, ` +
+        '`chitieu init` creates it empty (CHITIEU_DB names another file)',
+    );
+    this.name = 'DatabaseMissingError';
+  }
+}
+
 export type Params = Record<string, DuckDBValue> | DuckDBValue[];
 export type Row = Record<string, unknown>;
 
@@ -56,6 +67,9 @@ export class Database {
   }
 
   static async open(path = databasePath(), options: { readOnly?: boolean } = {}) {
+    if (options.readOnly && path !== ':memory:' && !existsSync(path)) {
+      throw new DatabaseMissingError(path);
+    }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // DuckDB would take 80 % of the machine; chitieu stays within a budget (spilling to a
     // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
