@@ -94,6 +94,7 @@ const TEMP_TABLES = [
   'line_shifts',
   'csv_rejects',
   'csv_rejects_scan',
+  'to_store',
 ];
 
 async function sha256(path: string): Promise<string> {

@@ -67,22 +67,22 @@ export async function appendRevisions(
      select * from (${select}) as s(${REVISION_COLUMNS.join(', ')})`,
     params,
   );
-  try {
-    await ensureKeys(db, {
-      units: 'select unit_id, unit_code from to_store',
-      periods: 'select period from to_store',
-      metrics: 'select metric from to_store',
-    });
-    return Number(
-      await db.scalar<bigint>(`insert into core.observation_facts
-        select u.unit_key, p.period_key, m.metric_key, s.value, s.revision, s.batch_id,
-          s.loaded_at, s.reported_at, s.note, s.line, s.sheet
-        from to_store s
-        join core.unit_keys u on u.unit_id = s.unit_id
-        join core.period_keys p on p.period = s.period
-        join core.metric_keys m on m.metric = s.metric`),
-    );
-  } finally {
-    await db.run('drop table if exists temp.to_store');
-  }
+  await ensureKeys(db, {
+    units: 'select unit_id, unit_code from to_store',
+    periods: 'select period from to_store',
+    metrics: 'select metric from to_store',
+  });
+  const written = Number(
+    await db.scalar<bigint>(`insert into core.observation_facts
+      select u.unit_key, p.period_key, m.metric_key, s.value, s.revision, s.batch_id,
+        s.loaded_at, s.reported_at, s.note, s.line, s.sheet
+      from to_store s
+      join core.unit_keys u on u.unit_id = s.unit_id
+      join core.period_keys p on p.period = s.period
+      join core.metric_keys m on m.metric = s.metric`),
+  );
+  // not in a finally: inside a failed transaction it would fail too, and hide the first error
+  // (ingest drops it with its other work tables)
+  await db.run('drop table temp.to_store');
+  return written;
 }
