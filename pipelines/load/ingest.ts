@@ -437,9 +437,6 @@ async function fastPath(
       .map((k) => `c${(plan.columns.get(k) as number) + 1} as ${k}`)
       .join(', ')} from ${readerSql(s, spec, true)}) l`;
   const combo = `hash(${col('unit_code')}, ${col('unit_name')}, ${period})`;
-  // the catalogue's metric ids: a row's bit in its key's mask when the file writes them as such
-  const catalogue = metrics.map((m) => m.metric_id).sort();
-  const catalogueList = `[${catalogue.map(sqlString).join(', ')}]`;
   const badReported = has('reported_at')
     ? `l.reported_at is not null and trim(l.reported_at) <> ''
        and try_cast(l.reported_at as timestamp) is null`
@@ -452,12 +449,7 @@ async function fastPath(
       select grouping(${col('unit_code')}) = 0 as is_combo, grouping(l.value) = 0 as is_value,
         ${col('unit_code')} as unit_code, ${col('unit_name')} as unit_name,
         ${period} as period_raw, l.value, l.metric, count(*) as n,
-        ${has('reported_at') ? `count(*) filter (where ${badReported})` : '0'} as bad_reported,
-        ${
-          catalogue.length <= 64
-            ? `coalesce(bit_or(1::ubigint << (list_position(${catalogueList}, l.metric) - 1)), 0)`
-            : '0::ubigint'
-        } as mask
+        ${has('reported_at') ? `count(*) filter (where ${badReported})` : '0'} as bad_reported
       from ${file()}
       group by grouping sets ((${col('unit_code')}, ${col('unit_name')}, ${period}), (l.value),
         (l.metric))`);
@@ -620,20 +612,9 @@ async function fastPath(
   );
   if (keyed.n !== keyed.distinct) return null;
 
-  // 3. a key repeated: more rows of a (unit, name, period) than metrics. Metrics written as
-  // catalogue ids were told apart by the first aggregate; any other spelling counts here
-  const asIds = metricMap.every((m) => m[0] === m[1]) && catalogue.length <= 64;
-  const repeated = Number(
-    await db.scalar<bigint>(
-      asIds
-        ? 'select count(*) from fast_agg where is_combo and n <> bit_count(mask)'
-        : `select count(*) from (select h from fast_rows group by h
-           having count(*) <> bit_count(bit_or(1::ubigint << idx)))`,
-    ),
-  );
-  if (repeated > 0) return null;
-  // for every numerator/denominator pair, the numerator less the denominator, over the rows of
-  // those metrics only (exact: whole figures below 2^53)
+  // 3. per (unit, name, period), from the rows as numbers: a metric twice is a repeated key;
+  // for every numerator/denominator pair, the numerator less the denominator (exact: whole
+  // figures below 2^53)
   const ratios = await db.all<{ indicator_id: string; numerator: string; denominator: string }>(
     `select indicator_id, numerator, denominator from core.indicators
      where denominator is not null and numerator in (select metric from fast_ids)
@@ -642,20 +623,24 @@ async function fastPath(
   const idx = (m: string) => metricIds.indexOf(m);
   const bits = (p: { numerator: string; denominator: string }) =>
     `${(1n << BigInt(idx(p.numerator))) | (1n << BigInt(idx(p.denominator)))}::ubigint`;
-  const paired = [...new Set(ratios.flatMap((p) => [idx(p.numerator), idx(p.denominator)]))];
+  await db.run(`create or replace temp table fast_combos as
+    select h, count(*) as n, bit_or(1::ubigint << idx) as metrics,
+      bit_or(1::ubigint << idx) filter (where x is not null) as mask
+      ${ratios
+        .map(
+          (p, j) => `, sum(case idx when ${idx(p.numerator)} then x
+              when ${idx(p.denominator)} then -x end) as d${j}`,
+        )
+        .join('')}
+    from fast_rows group by h`);
+  const repeated = Number(
+    await db.scalar<bigint>('select count(*) from fast_combos where n <> bit_count(metrics)'),
+  );
+  if (repeated > 0) return null;
   await db.run(`create or replace temp table findings (part integer, line bigint,
     column_name varchar, value varchar, rule varchar, message varchar, unit_id varchar,
     period varchar, metric varchar)`);
   if (ratios.length > 0) {
-    await db.run(`create or replace temp table fast_combos as
-      select h, bit_or(1::ubigint << idx) filter (where x is not null) as mask
-        ${ratios
-          .map(
-            (p, j) => `, sum(case idx when ${idx(p.numerator)} then x
-                when ${idx(p.denominator)} then -x end) as d${j}`,
-          )
-          .join('')}
-      from fast_rows where idx in (${paired.join(', ')}) group by h`);
     await db.run(`create or replace temp table fast_broken as
       ${ratios
         .map(
