@@ -372,7 +372,6 @@ const FAST_TABLES = [
   'fast_map',
   'fast_named',
   'fast_key',
-  'fast_metric',
   'fast_broken',
   'fast_cur',
   'fast_ids',
