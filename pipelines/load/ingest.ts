@@ -505,12 +505,7 @@ async function fastPath(
     if (outcome !== 'value' || percent !== 'false' || big !== 'false' || !whole) return null;
     if (plain !== 'true' && plain !== 'simple') return null;
   }
-  const [thousands, decimal] =
-    convention === 'dot-thousands'
-      ? ['.', ',']
-      : convention === 'comma-thousands'
-        ? [',', '.']
-        : ['', '.'];
+  const [thousands, decimal] = marksOf(convention);
   // the cast reads around blanks itself, and a decimal mark no shape holds needs no replace
   const bare = thousands ? `replace(l.value, ${sqlString(thousands)}, '')` : 'l.value';
   const marked = shapeMap.some((r) => r[1] !== 'missing' && (r[0] as string).includes(decimal));
@@ -969,6 +964,14 @@ async function mapTable(
   appender.closeSync();
 }
 
+/** The thousands mark and the decimal mark of a convention (none: no thousands mark). */
+const marksOf = (convention: Convention): [string, string] =>
+  convention === 'dot-thousands'
+    ? ['.', ',']
+    : convention === 'comma-thousands'
+      ? [',', '.']
+      : ['', '.'];
+
 /**
  * Shape of a number as written: every digit but 0 becomes 9 ("1.234,05" → "9.999,09"). Zeros
  * stay because they decide readings ("0.500" is not a grouped 500). Files hold few shapes, so
@@ -1319,12 +1322,7 @@ async function validate(
     ['shape', 'outcome', 'percent', 'plain', 'big', 'rule'],
     shapeMap,
   );
-  const [thousands, decimal] =
-    convention === 'dot-thousands'
-      ? ['.', ',']
-      : convention === 'comma-thousands'
-        ? [',', '.']
-        : ['', '.'];
+  const [thousands, decimal] = marksOf(convention);
   // the same reading parseNumber made of the shape: spaces and % dropped, thousands marks
   // removed, the decimal mark made a point, the minus sign made a hyphen
   const cleaned = `replace(regexp_replace(trim(l.value_raw), '[\\s\u00a0\u202f\u2009\u2007%]', '', 'g'), '\u2212', '-')`;
