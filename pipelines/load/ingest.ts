@@ -17,7 +17,7 @@ import { UnitIndex, type Resolution, type Unit } from '../normalize/units.ts';
 import { matchKey } from '../normalize/text.ts';
 import { allUnits } from './units.ts';
 import { errorAt, type Problem } from './problems.ts';
-import { appendRevisions, ensureKeys } from './store.ts';
+import { anyStored, appendRevisions, ensureKeys } from './store.ts';
 
 export type IngestStage = 'reading' | 'validating' | 'comparing' | 'writing';
 
@@ -669,19 +669,13 @@ async function fastPath(
   // new, unchanged or a new revision, against the latest stored revision of each key
   options.onStage?.('comparing');
   const loadable = rowsRead - rowsMissing;
-  const stored = Number(
-    await db.scalar<bigint>(
-      `select count(*) from (select 1 from core.observation_facts where period_key in (
-         select period_key from core.period_keys where period in (select period from fast_key))
-       limit 1)`,
-    ),
-  );
+  const stored = await anyStored(db, 'select period from fast_key');
   const counts = { rowsRead, rowsMissing, ...findings };
   const columns = (revision: string) => `select k.unit_id, k.code, k.period, i.metric, f.x,
       ${revision}, $id, current_timestamp, ${has('reported_at') ? 'f.reported_at' : 'null'},
       ${has('note') ? 'f.note' : 'null'}, f.rowid + 2, null`;
   const joined = 'fast_rows f join fast_key k using (h) join fast_ids i using (idx)';
-  if (stored === 0) {
+  if (!stored) {
     // nothing stored for these periods: every figure is new
     if (options.dryRun || loadable === 0) {
       return { ...counts, rowsNew: loadable, rowsRevised: 0, rowsUnchanged: 0, observations: '' };
@@ -1567,13 +1561,7 @@ async function readFindings(
 /** Compares each figure with the latest stored revision: new, unchanged, or a new revision. */
 async function classifyRevisions(db: Database): Promise<void> {
   // a file of new periods (the usual monthly report) has nothing to compare with
-  const stored = Number(
-    await db.scalar<bigint>(
-      `select count(*) from (select 1 from core.observation_revisions
-       where period in (select distinct period from typed) limit 1)`,
-    ),
-  );
-  if (stored === 0) {
+  if (!(await anyStored(db, 'select period from typed'))) {
     await db.run(`create or replace temp table revised as
       select part, line, unit_id, unit_code, period, metric, value, reported_at, note,
         'new' as kind, 1 as revision

@@ -53,6 +53,15 @@ export async function ensureKeys(
   }
 }
 
+/** Whether any figure is stored for the periods `periods` (a select of `period`) names. */
+export async function anyStored(db: Database, periods: string): Promise<boolean> {
+  const n = await db.scalar<bigint>(
+    `select count(*) from (select 1 from core.observation_facts where period_key in (
+       select period_key from core.period_keys where period in (${periods})) limit 1)`,
+  );
+  return Number(n) > 0;
+}
+
 /**
  * Appends revisions given as text: `select` yields the columns of REVISION_COLUMNS in that order
  * (names do not matter). Returns how many rows were written.
