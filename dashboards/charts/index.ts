@@ -5,6 +5,7 @@ export * from './format.ts';
 export * from './palette.ts';
 export * from './ranking.ts';
 export * from './reporting.ts';
+export * from './scale.ts';
 export * from './series.ts';
 export * from './sparkline.ts';
 export * from './timeline.ts';

@@ -12,6 +12,7 @@ import {
   type ValueUnit,
 } from './format.ts';
 import { STATUSES, statusStyle } from './palette.ts';
+import { countScale } from './scale.ts';
 
 export interface RankingRow {
   unit_id: string;
@@ -120,7 +121,12 @@ export function rankingChart(
     x:
       unit === 'percent'
         ? { domain: [0, 100], label: null, grid: true, tickFormat: f.tick }
-        : { zero: true, nice: true, label: null, grid: true, tickFormat: f.tick },
+        : {
+            ...countScale(ranked.flatMap((r) => [r.actual, r.target_value])),
+            label: null,
+            grid: true,
+            tickFormat: f.tick,
+          },
     y: { domain: ranked.map((r) => r.label), label: null, tickSize: 0 },
     color: {
       domain: statuses,

@@ -16,6 +16,7 @@ import {
   type ValueUnit,
 } from './format.ts';
 import { statusStyle } from './palette.ts';
+import { countScale } from './scale.ts';
 
 export interface SeriesPoint {
   period: string;
@@ -262,7 +263,18 @@ export function seriesChart(data: SeriesResponse, options: SeriesOptions): Plot.
     x: { type: 'utc', label: null, tickFormat: monthTick(lang) },
     y: percent
       ? { domain: [0, 100], label: null, grid: true, tickFormat: f.tick }
-      : { zero: true, nice: true, label: null, grid: true, tickFormat: f.tick },
+      : {
+          ...countScale([
+            ...actuals.map((a) => a.value),
+            ...targets.flatMap((t) => [t.value, t.baseline]),
+            ...expected.map((e) => e.value),
+            ...projected.map((p) => p.y2),
+            ...forecasts.map((p) => p.value),
+          ]),
+          label: null,
+          grid: true,
+          tickFormat: f.tick,
+        },
     color: plans.length
       ? { type: 'ordinal', domain: plans, range: PLAN_COLOURS, legend: true }
       : undefined,

@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   allStyles,
+  countScale,
   periodDate,
   rankingChart,
   rankRows,
@@ -654,7 +655,58 @@ describe('chart laws', () => {
           expect(svg).not.toContain('⚠');
         },
       ),
+      {
+        numRuns: 60,
+        // found by CI (seed 761110490): counts ±5e-324 made d3's ticks throw
+        examples: [
+          [
+            {
+              indicator_id: 'vneid_activation_rate',
+              points: [
+                { period: '2024-Q1', actual: 5e-324, coverage: null, reconstructed: false },
+                { period: '2024-01', actual: -5e-324, coverage: null, reconstructed: false },
+              ],
+              targets: undefined,
+              projection: undefined,
+            },
+            'vi',
+            'count',
+          ],
+        ],
+      },
+    );
+  });
+
+  it('ranking never throws, and draws one bar per unit with an actual, in either unit', () => {
+    fc.assert(
+      fc.property(
+        fc.array(rankingRow, { maxLength: 12 }),
+        fc.constantFrom('percent', 'count'),
+        (rows, unit) => {
+          const svg = render(rankingChart(rows, { lang: 'en', unit: unit as 'percent' | 'count' }));
+          const bars = rows.filter((r) => r.actual !== null).length;
+          expect(countMarks(svg)['mark-bar'] ?? 0).toBe(bars);
+          expect(svg).not.toContain('⚠');
+        },
+      ),
       { numRuns: 60 },
     );
+  });
+
+  it('a count axis survives values no tick can tell apart', () => {
+    const tiny = [5e-324, -5e-324, Number.MIN_VALUE, 1e-17];
+    for (const v of tiny) {
+      const scale = countScale([v, -v, null, Number.NaN]);
+      expect(scale.domain, String(v)).toBeDefined();
+      const rows = [
+        { unit_id: 'a', code: '01', name: 'Thành phố Hà Nội', actual: v },
+        { unit_id: 'b', code: '79', name: 'Thành phố Hồ Chí Minh', actual: -v },
+      ].map((r) => ({ ...r, coverage: 1, status: 'on_track', ratio: null, target_value: null }));
+      const svg = render(rankingChart(rows, { lang: 'vi', unit: 'count' }));
+      expect(countMarks(svg)['mark-bar']).toBe(2);
+    }
+    // ordinary counts keep Plot's zero-based nice scale, so the goldens do not move
+    expect(countScale([0, 12_500, 3])).toEqual({ zero: true, nice: true });
+    expect(countScale([])).toEqual({ domain: [0, 1], nice: true });
   });
 });
