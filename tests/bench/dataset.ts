@@ -1,6 +1,7 @@
 // The benchmark's national dataset: every commune of the public unit lists (read from ../shared,
-// never copied), 30 metrics, monthly; before 1/7/2025 the 10,035 old communes, after it the 3,321
-// new ones. Written by DuckDB itself as a canonical long CSV with Vietnamese thousands marks.
+// never copied), 40 metrics (the catalogue's 30 and 10 declared for the bench alone), monthly
+// from 2023-07; before 1/7/2025 the 10,035 old communes, after it the 3,321 new ones. Written
+// by DuckDB itself as a canonical long CSV with Vietnamese thousands marks.
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database } from '../../pipelines/db/connect.ts';
@@ -33,11 +34,14 @@ function months(from: string, to: string): string[] {
   return out;
 }
 
+const EXTRA_METRICS = 10;
+
 const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
 export async function prepare(dir: string, log: (s: string) => void): Promise<Dataset> {
-  const templateDb = join(dir, 'template.duckdb');
-  const csv = join(dir, 'national-communes.csv');
+  // named by their shape, so a changed shape never reuses an older file
+  const templateDb = join(dir, `template-${EXTRA_METRICS}.duckdb`);
+  const csv = join(dir, `national-communes-extra${EXTRA_METRICS}.csv`);
   if (!existsSync(templateDb)) {
     log('initialising the template database and importing every unit …');
     const db = await Database.open(templateDb);
@@ -48,6 +52,14 @@ export async function prepare(dir: string, log: (s: string) => void): Promise<Da
       for (const file of [PRE_2025, POST_2025]) {
         await saveUnits(db, readUnitList(file, await allUnits(db)), true);
       }
+      // the issue asks for 40 metrics and the catalogue declares 30: ten more flows, in the
+      // template only, that no indicator reads
+      await db.run(
+        `insert into core.metrics
+         select format('bench_extra_{:02d}', i), format('Chỉ tiêu đo thử {}', i),
+           format('Bench metric {}', i), 'lượt', 'flow'
+         from range(1, ${EXTRA_METRICS + 1}) t(i)`,
+      );
       await db.run('checkpoint');
     } finally {
       db.close();
@@ -57,7 +69,7 @@ export async function prepare(dir: string, log: (s: string) => void): Promise<Da
     log('writing the national commune-level CSV …');
     const db = await Database.open(templateDb, { readOnly: true });
     try {
-      const before = months('2023-01', '2025-06');
+      const before = months('2023-07', '2025-06');
       const after = months('2025-07', '2025-12');
       await db.run(
         `

@@ -86,6 +86,8 @@ const result = {
     read_csv_median_s: median(baseline.map((r) => r.seconds)),
     ingest_median_s: median(ingest.map((r) => r.seconds)),
     ratio: median(ingest.map((r) => r.seconds)) / median(baseline.map((r) => r.seconds)),
+    // each run's ingest over the read_csv run beside it
+    per_run_ratios: ingest.map((r, i) => r.seconds / baseline[i].seconds),
     ingest_rows_per_s: data.rows / median(ingest.map((r) => r.seconds)),
     ingest_peak_rss_mb_median: median(ingest.map((r) => r.rss_mb)),
     read_csv_peak_rss_mb_median: median(baseline.map((r) => r.rss_mb)),
