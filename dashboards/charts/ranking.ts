@@ -12,7 +12,7 @@ import {
   type ValueUnit,
 } from './format.ts';
 import { STATUSES, statusStyle } from './palette.ts';
-import { countScale } from './scale.ts';
+import { valueAxis } from './scale.ts';
 
 export interface RankingRow {
   unit_id: string;
@@ -118,15 +118,11 @@ export function rankingChart(
     marginBottom: 32,
     ariaLabel: title,
     ariaDescription: ranked.map((r, i) => `${i + 1}. ${r.name}: ${r.note}`).join('; '),
-    x:
-      unit === 'percent'
-        ? { domain: [0, 100], label: null, grid: true, tickFormat: f.tick }
-        : {
-            ...countScale(ranked.flatMap((r) => [r.actual, r.target_value])),
-            label: null,
-            grid: true,
-            tickFormat: f.tick,
-          },
+    x: valueAxis(
+      unit,
+      ranked.flatMap((r) => [r.actual, r.target_value]),
+      f.tick,
+    ),
     y: { domain: ranked.map((r) => r.label), label: null, tickSize: 0 },
     color: {
       domain: statuses,

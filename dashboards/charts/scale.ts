@@ -1,4 +1,5 @@
-// The value axis of a chart of counts: from zero, rounded outward to nice ticks.
+// The value axis of the series and the ranking: 0–100 for a percent, from zero for a count.
+import type { ValueUnit } from './format.ts';
 
 /**
  * Plot's `zero` and `nice` options, or an explicit domain when every value (with zero) lies
@@ -20,4 +21,14 @@ export function countScale(values: Iterable<number | null | undefined>): {
   return hi - lo < Number.EPSILON
     ? { domain: [lo, lo + 1], nice: true }
     : { zero: true, nice: true };
+}
+
+/** The whole value axis: unlabelled, gridded, its ticks printed by `tickFormat`. */
+export function valueAxis(
+  unit: ValueUnit,
+  values: Iterable<number | null | undefined>,
+  tickFormat: (v: number) => string,
+) {
+  const domain = unit === 'percent' ? { domain: [0, 100] } : countScale(values);
+  return { ...domain, label: null, grid: true, tickFormat };
 }

@@ -16,7 +16,7 @@ import {
   type ValueUnit,
 } from './format.ts';
 import { statusStyle } from './palette.ts';
-import { countScale } from './scale.ts';
+import { valueAxis } from './scale.ts';
 
 export interface SeriesPoint {
   period: string;
@@ -261,20 +261,17 @@ export function seriesChart(data: SeriesResponse, options: SeriesOptions): Plot.
     ariaLabel: title,
     ariaDescription: describe(),
     x: { type: 'utc', label: null, tickFormat: monthTick(lang) },
-    y: percent
-      ? { domain: [0, 100], label: null, grid: true, tickFormat: f.tick }
-      : {
-          ...countScale([
-            ...actuals.map((a) => a.value),
-            ...targets.flatMap((t) => [t.value, t.baseline]),
-            ...expected.map((e) => e.value),
-            ...projected.map((p) => p.y2),
-            ...forecasts.map((p) => p.value),
-          ]),
-          label: null,
-          grid: true,
-          tickFormat: f.tick,
-        },
+    y: valueAxis(
+      unit,
+      [
+        ...actuals.map((a) => a.value),
+        ...targets.flatMap((t) => [t.value, t.baseline]),
+        ...expected.map((e) => e.value),
+        ...projected.map((p) => p.y2),
+        ...forecasts.map((p) => p.value),
+      ],
+      f.tick,
+    ),
     color: plans.length
       ? { type: 'ordinal', domain: plans, range: PLAN_COLOURS, legend: true }
       : undefined,
