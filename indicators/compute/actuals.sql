@@ -2,17 +2,20 @@
 -- in order, the `level` block once per level from communes up to the country. Temp table
 -- scope_months(month, month_end, quarter, year) says which months to recompute.
 
--- name: own_month
--- grain: one row per (unit, metric, month) the unit reported itself. A monthly report wins over
--- snapshots dated inside the month; among snapshots the latest date wins. The rows behind it
--- (monthly_report_rows) serve the quality checks too (checks.sql), each over the months it
--- needs; the months are filtered before the aggregate, so a refresh of one month reads one.
+-- name: report_rows
+-- The rows behind a unit's own monthly figure: its monthly reports and its dated snapshots. They
+-- serve the quality checks too (checks.sql), each over the months it needs; the months are
+-- filtered before the aggregate, so a refresh of one month reads one.
 create or replace temp view monthly_report_rows as
 select unit_id, metric, period as month, value, 'z' as priority
 from observations where regexp_full_match(period, '\d{4}-\d{2}')
 union all
 select unit_id, metric, substr(period, 1, 7), value, period
 from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}');
+
+-- name: own_month
+-- grain: one row per (unit, metric, month) the unit reported itself. A monthly report wins over
+-- snapshots dated inside the month; among snapshots the latest date wins.
 
 create or replace temp table own_month as
 select unit_id, metric, month, arg_max(value, priority) as value

@@ -7,7 +7,10 @@ import { block, sqlBlocks } from './sql.ts';
 const SQL = sqlBlocks(fileURLToPath(new URL('./actuals.sql', import.meta.url)));
 const LEVELS = ['commune', 'district', 'province', 'national'] as const;
 
-/** Fills temp table scope_months with the given months (YYYY-MM), or every month with data. */
+/**
+ * Fills temp table scope_months with the given months (YYYY-MM), or every month with data, and
+ * makes the view monthly_report_rows that the actuals and the checks read.
+ */
 export async function setScope(db: Database, months: string[] | null): Promise<number> {
   await db.run('create or replace temp table scope_list (month varchar)');
   if (months === null) {
@@ -28,8 +31,24 @@ export async function setScope(db: Database, months: string[] | null): Promise<n
            substr(month, 1, 4) || '-Q' || (((substr(month, 6, 2)::int - 1) // 3) + 1) as quarter,
            substr(month, 1, 4) as year
     from scope_list`);
+  await db.run(block(SQL, 'report_rows'));
   return Number(await db.scalar('select count(*) from scope_months'));
 }
+
+/** What setScope and computeActuals leave in the connection's temp schema. */
+export const ACTUALS_SCRATCH = {
+  tables: [
+    'scope_list',
+    'scope_months',
+    'own_month',
+    'own_pairs',
+    'child_counts',
+    'month_fig',
+    'rolled',
+    'own_periods',
+  ],
+  views: ['monthly_report_rows'],
+};
 
 /** Recomputes the actuals of the months in scope_months (see setScope). */
 export async function computeActuals(db: Database): Promise<void> {

@@ -62,6 +62,9 @@ function periodsBetween(
   return out;
 }
 
+/** What computeTargets leaves in the connection's temp schema. */
+export const TARGETS_SCRATCH = ['bound', 'target_rows'];
+
 export async function computeTargets(db: Database): Promise<number> {
   const horizon = await db.scalar<string | null>(
     "select max(period) from core.actuals where grain = 'month'",

@@ -252,6 +252,14 @@ describe('actuals', () => {
     });
   });
 
+  it('leaves none of its scratch behind (a server keeps its connection between refreshes)', async () => {
+    const left = await db.all<{ name: string }>(
+      `select table_name as name from duckdb_tables() where temporary
+       union all select view_name from duckdb_views() where temporary and not internal`,
+    );
+    expect(left).toEqual([]);
+  });
+
   it('missing is not zero: units and months without figures have no rows', async () => {
     expect(await actual(db, 'dossier_online_rate', 'c90103', '2024-01')).toBeUndefined();
     expect(await actual(db, 'cccd_coverage', 'c90101', '2024-05')).toBeUndefined();
