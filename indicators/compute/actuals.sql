@@ -16,7 +16,6 @@ from observations where regexp_full_match(period, '\d{4}-\d{2}-\d{2}');
 -- name: own_month
 -- grain: one row per (unit, metric, month) the unit reported itself. A monthly report wins over
 -- snapshots dated inside the month; among snapshots the latest date wins.
-
 create or replace temp table own_month as
 select unit_id, metric, month, arg_max(value, priority) as value
 from monthly_report_rows
