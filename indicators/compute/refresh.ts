@@ -101,13 +101,9 @@ async function refreshWithin(
     });
   } finally {
     // a server keeps its connection: ten million rows of history must not outlive the refresh
-    await db.run(
-      [
-        ...[...ACTUALS_SCRATCH.tables, ...TARGETS_SCRATCH, ...CHECKS_SCRATCH].map(
-          (t) => `drop table if exists temp.${t};`,
-        ),
-        ...ACTUALS_SCRATCH.views.map((v) => `drop view if exists temp.${v};`),
-      ].join(' '),
+    await db.dropTemp(
+      [...ACTUALS_SCRATCH.tables, ...TARGETS_SCRATCH, ...CHECKS_SCRATCH],
+      ACTUALS_SCRATCH.views,
     );
   }
 }

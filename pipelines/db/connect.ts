@@ -117,6 +117,15 @@ export class Database {
     return rows[0]?.[0] as T;
   }
 
+  /** Drops this connection's temp tables (and views) of these names, those that exist. */
+  async dropTemp(tables: readonly string[], views: readonly string[] = []): Promise<void> {
+    const drops = [
+      ...tables.map((t) => `drop table if exists temp.${quoteIdent(t)};`),
+      ...views.map((v) => `drop view if exists temp.${quoteIdent(v)};`),
+    ];
+    if (drops.length > 0) await this.run(drops.join(' '));
+  }
+
   /** Runs `work` in one transaction: all of it commits, or none of it does. */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
     await this.run('begin transaction');

@@ -317,7 +317,7 @@ export async function ingestFile(
       report.status = 'loaded';
       return report;
     }
-    await dropTables(db, FAST_TABLES);
+    await db.dropTemp(FAST_TABLES);
     await createLong(db, plans);
     const staged: Problem[] = [];
     let stagedCount = 0;
@@ -357,13 +357,10 @@ export async function ingestFile(
   } finally {
     report.sha256 = await hashing;
     report.seconds = (performance.now() - started) / 1000;
-    await dropTables(db, [...TEMP_TABLES, ...FAST_TABLES]);
+    await db.dropTemp([...TEMP_TABLES, ...FAST_TABLES]);
     rmSync(workDir, { recursive: true, force: true });
   }
 }
-
-const dropTables = (db: Database, names: string[]) =>
-  db.run(names.map((t) => `drop table if exists temp.${t};`).join(' '));
 
 const FAST_TABLES = [
   'fast_agg',
@@ -664,7 +661,7 @@ async function fastPath(
     }
   }
   const findings = await readFindings(db, plans);
-  await dropTables(db, ['fast_agg', 'fast_combos', 'fast_map', 'fast_broken']);
+  await db.dropTemp(['fast_agg', 'fast_combos', 'fast_map', 'fast_broken']);
 
   // new, unchanged or a new revision, against the latest stored revision of each key
   options.onStage?.('comparing');
@@ -819,7 +816,7 @@ async function stage(
   const n = s.header.length;
   const cols = Array.from({ length: n }, (_, i) => `c${i + 1}`);
   const spec = [...(s.rowColumn ? ['c0'] : []), ...cols].map((c) => `'${c}': 'VARCHAR'`).join(', ');
-  await db.run('drop table if exists temp.csv_rejects; drop table if exists temp.csv_rejects_scan');
+  await db.dropTemp(['csv_rejects', 'csv_rejects_scan']);
   const reader = readerSql(s, spec);
   let line: string;
   let from: string;
