@@ -1,6 +1,6 @@
-// The application as a Fastify plugin: services first (warehouse, cache, auth), then the API's
-// routes and the dashboards' pages.
-// server.ts listens; tests register this on a bare instance and use app.inject.
+// The API as a Fastify plugin: services first (warehouse, cache, auth), then the routes.
+// cli/server.ts adds the dashboards' pages and listens; tests register this on a bare instance
+// and use app.inject.
 import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import errors from './plugins/errors.ts';
@@ -11,7 +11,6 @@ import auth from './plugins/auth.ts';
 import audit from './plugins/audit.ts';
 import openapi from './plugins/openapi.ts';
 import routes from './routes/index.ts';
-import dashboards from '../dashboards/plugin.ts';
 import type { ServerConfig } from './config.ts';
 
 declare module 'fastify' {
@@ -40,5 +39,4 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   await fastify.register(audit);
   await fastify.register(openapi);
   await fastify.register(routes);
-  await fastify.register(dashboards);
 }

@@ -2,8 +2,7 @@
 // services as the API (so every number on a page is the number the API serves), cached per URL and
 // data version like the API's responses, with HTML error pages.
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HttpError } from '../api/errors.ts';
 import { today } from '../api/services/common.ts';
@@ -17,8 +16,9 @@ import { packData, saveReview } from './pack.ts';
 import { htmlToPdf, BrowserMissingError } from './browser.ts';
 import { pageQuarter } from './pages/common.ts';
 import { ROLE_ACCESS } from '../api/plugins/auth.ts';
+import { projectFile } from '../pipelines/db/connect.ts';
 
-const STATIC = join(dirname(fileURLToPath(import.meta.url)), 'static');
+const STATIC = projectFile('dashboards/static');
 export const STYLESHEET = readFileSync(join(STATIC, 'style.css'), 'utf8');
 const HTML_TYPE = 'text/html; charset=utf-8';
 

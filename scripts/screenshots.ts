@@ -4,9 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Database, PROJECT_ROOT } from '../pipelines/db/connect.ts';
-import { runDemo } from '../pipelines/cli/commands/demo.ts';
+import { runDemo } from '../cli/commands/demo.ts';
 import { DEFAULT_SEED } from '../pipelines/demo/generate.ts';
-import { buildServer } from '../api/server.ts';
+import { buildServer } from '../cli/server.ts';
 import { readConfig } from '../api/config.ts';
 import { launchBrowser } from '../dashboards/browser.ts';
 

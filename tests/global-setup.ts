@@ -1,12 +1,14 @@
 // Built once per test run: a database with the catalogue, the plans and the synthetic demo up to a
 // fixed month, so API and dashboard tests see the same figures whatever the date. Each test file
-// copies it (tests/api/app.ts) and may change its copy.
+// copies it (tests/api/app.ts) and may change its copy. The integration and e2e projects both
+// ask for it; they share one build (a promise on globalThis: vitest runs every project's global
+// setup in its one main process) and the last one to finish removes it.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { Database } from '../pipelines/db/connect.ts';
-import { runDemo } from '../pipelines/cli/commands/demo.ts';
+import { runDemo } from '../cli/commands/demo.ts';
 import { DEFAULT_SEED } from '../pipelines/demo/generate.ts';
 
 /** The demo's last month and "today" for every test that uses the template. */
@@ -19,7 +21,14 @@ declare module 'vitest' {
   }
 }
 
-export default async function setup(project: TestProject) {
+interface Shared {
+  built: Promise<{ dir: string; path: string }>;
+  users: number;
+}
+const KEY = Symbol.for('chitieu.demoTemplate');
+const store = globalThis as unknown as Record<symbol, Shared | undefined>;
+
+async function build(): Promise<{ dir: string; path: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'chitieu-template-'));
   const path = join(dir, 'demo.duckdb');
   const db = await Database.open(path);
@@ -29,6 +38,17 @@ export default async function setup(project: TestProject) {
   } finally {
     db.close();
   }
+  return { dir, path };
+}
+
+export default async function setup(project: TestProject) {
+  const shared = (store[KEY] ??= { built: build(), users: 0 });
+  shared.users++;
+  const { dir, path } = await shared.built;
   project.provide('demoDb', path);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return () => {
+    if (--shared.users > 0) return;
+    store[KEY] = undefined;
+    rmSync(dir, { recursive: true, force: true });
+  };
 }

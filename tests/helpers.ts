@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Database, PROJECT_ROOT } from '../pipelines/db/connect.ts';
-import type { Io } from '../pipelines/cli/io.ts';
+import type { Io } from '../cli/io.ts';
 
 export const SHARED = resolve(PROJECT_ROOT, '../shared');
 export const ADMIN_UNITS = join(SHARED, 'data/admin-units');

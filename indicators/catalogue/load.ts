@@ -1,11 +1,11 @@
 // Loads metrics.yaml and indicators.yaml, each entry validated on its own, then cross-checked.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { DefinitionError, formatIssues, readYaml } from '../definitions.ts';
 import { Indicator, Metric } from './schema.ts';
+import { projectFile } from '../../pipelines/db/connect.ts';
 
-const DIR = dirname(fileURLToPath(import.meta.url));
+const DIR = projectFile('indicators/catalogue');
 
 export interface Catalogue {
   metrics: Metric[];

@@ -1,10 +1,10 @@
 // Computes actuals per indicator × unit × period from the observations (DESIGN.md §3), for every
 // month with data or only for the months a batch touched (and the quarters and years around them).
-import { fileURLToPath } from 'node:url';
 import type { Database } from '../../pipelines/db/connect.ts';
 import { block, sqlBlocks } from './sql.ts';
+import { projectFile } from '../../pipelines/db/connect.ts';
 
-const SQL = sqlBlocks(fileURLToPath(new URL('./actuals.sql', import.meta.url)));
+const SQL = sqlBlocks(projectFile('indicators/compute/actuals.sql'));
 const LEVELS = ['commune', 'district', 'province', 'national'] as const;
 
 /**

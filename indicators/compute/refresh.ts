@@ -1,13 +1,13 @@
 // Materialises everything the views serve: actuals, target statuses, reporting timeliness and
 // data-quality findings, then stamps "data as of". A full refresh covers every month with data;
 // after a batch, only the months it touched (and the quarters and years around them).
-import { fileURLToPath } from 'node:url';
 import type { Database } from '../../pipelines/db/connect.ts';
 import { ACTUALS_SCRATCH, computeActuals, setScope } from './actuals.ts';
 import { computeTargets, TARGETS_SCRATCH } from './targets.ts';
 import { block, sqlBlocks } from './sql.ts';
+import { projectFile } from '../../pipelines/db/connect.ts';
 
-const CHECKS = sqlBlocks(fileURLToPath(new URL('./checks.sql', import.meta.url)));
+const CHECKS = sqlBlocks(projectFile('indicators/compute/checks.sql'));
 const CHECKS_SCRATCH = ['context_months', 'all_month', 'history'];
 
 export interface RefreshSummary {

@@ -1,13 +1,13 @@
 // Loads every plan file in indicators/plans/, validates each on its own and then the set as a
 // whole (unique ids, parents that exist, targets that name catalogue indicators).
 import { readdirSync } from 'node:fs';
-import { join, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { DefinitionError, readYaml, validate } from '../definitions.ts';
 import { parseDeadline } from '../../pipelines/normalize/deadlines.ts';
 import { Plan } from './schema.ts';
+import { projectFile } from '../../pipelines/db/connect.ts';
 
-export const PLANS_DIR = dirname(fileURLToPath(import.meta.url));
+export const PLANS_DIR = projectFile('indicators/plans');
 
 export function planFiles(dir = PLANS_DIR): string[] {
   return readdirSync(dir)

@@ -1,6 +1,7 @@
 // The shape of a plan file (indicators/plans/*.yaml): a plan, its targets, tasks, essential
 // procedures and the notes on what its text says inconsistently. Validated once, at the edge.
 import { z } from 'zod';
+import type { Unit } from '../../pipelines/normalize/units.ts';
 
 const isoDate = z
   .string()
@@ -11,7 +12,12 @@ const id = z
   .string()
   .regex(/^[a-z0-9][a-z0-9._-]*$/, 'expected lower-case letters, digits, dot, dash or underscore');
 
-export const Level = z.enum(['national', 'province', 'district', 'commune']);
+export const Level = z.enum([
+  'national',
+  'province',
+  'district',
+  'commune',
+] satisfies Unit['level'][]);
 export type Level = z.infer<typeof Level>;
 
 export const Comparator = z

@@ -10,8 +10,23 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 
-export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/**
+ * The project's folder (the one with package.json): the same whether this module runs from its
+ * TypeScript source or from the compiled copy in dist/, so data files, migrations, plans and SQL
+ * are always read from the source tree.
+ */
+export const PROJECT_ROOT = projectRoot(dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_DB = resolve(PROJECT_ROOT, 'data/chitieu.duckdb');
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(resolve(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+/** A file of the project's source tree (SQL, YAML, CSS), by its path from the project's root. */
+export const projectFile = (path: string) => resolve(PROJECT_ROOT, path);
 
 /** The database file: env CHITIEU_DB (relative to the working directory) or data/chitieu.duckdb. */
 export function databasePath(env: NodeJS.ProcessEnv = process.env): string {

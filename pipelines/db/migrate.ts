@@ -1,11 +1,11 @@
 // Forward-only migrations: pipelines/db/migrations/NNN_name.sql, each applied once, in order,
 // inside its own transaction, and recorded in core.schema_migrations.
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Database } from './connect.ts';
+import { projectFile } from './connect.ts';
 
-const MIGRATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), 'migrations');
+const MIGRATIONS_DIR = projectFile('pipelines/db/migrations');
 
 export interface Migration {
   version: number;

@@ -16,8 +16,9 @@ import {
 import { LAST_DAY_BEFORE_REFORM, REFORM_DATE } from '../load/units.ts';
 import { validOn, type Level } from '../normalize/units.ts';
 import { lastDayOfMonth } from '../normalize/deadlines.ts';
+import { DEFAULT_SEED } from './seed.ts';
 
-export const DEFAULT_SEED = 6; // for Đề án 06
+export { DEFAULT_SEED };
 export const DEMO_NOTE = 'dữ liệu mô phỏng (synthetic demo)';
 // no comma or semicolon: the ingest pipeline sniffs the delimiter
 export const CORRECTION_NOTE = `${DEMO_NOTE} - đính chính (correction)`;

@@ -1,9 +1,9 @@
 // Administrative units as values: ids that stay unique across the 2025 reform, validity checks,
 // and the index that finds a unit by code or by name at a date (pure; no database).
-import type { Level } from '../../indicators/plans/schema.ts';
 import { matchKey } from './text.ts';
 
-export type { Level };
+/** The tiers of administrative units (no district tier after 1/7/2025). */
+export type Level = 'national' | 'province' | 'district' | 'commune';
 
 export interface Unit {
   unit_id: string;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
-import { buildServer } from '../../api/server.ts';
+import { buildServer } from '../../cli/server.ts';
 import { readConfig, type ServerConfig } from '../../api/config.ts';
 import { tempDir } from '../helpers.ts';
 

@@ -8,6 +8,7 @@ import fp from 'fastify-plugin';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { inject } from 'vitest';
 import app from '../../api/app.ts';
+import pages from '../../dashboards/plugin.ts';
 import { readConfig, type ServerConfig } from '../../api/config.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -27,6 +28,7 @@ async function build(overrides: Partial<ServerConfig>): Promise<Built> {
   );
   const fastify = Fastify({ logger: false, bodyLimit: config.bodyLimit });
   await fastify.register(fp(app), { config });
+  await fastify.register(pages);
   fastify.post('/api/test/crash', { config: { access: 'admin' } }, async () => {
     throw new Error('secret detail: connection string duckdb:/srv/private.duckdb');
   });

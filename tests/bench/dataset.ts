@@ -7,15 +7,27 @@ import { join } from 'node:path';
 import { Database } from '../../pipelines/db/connect.ts';
 import { migrate } from '../../pipelines/db/migrate.ts';
 import { builtinProvinces, readUnitList, saveUnits, allUnits } from '../../pipelines/load/units.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
+import { initialise } from '../../cli/commands/init.ts';
 import { PRE_2025, POST_2025 } from '../helpers.ts';
 
-export interface Dataset {
+export interface BenchFile {
+  /** how the bench names the file in its results */
+  name: string;
   csv: string;
   rows: number;
   bytes: number;
+}
+
+export interface Dataset extends BenchFile {
   /** an initialised database with every unit imported, to be copied before each ingest */
   templateDb: string;
+  /**
+   * The national report of issue 11, shaped to stress the report rather than the parser: every
+   * commune of the pre-2025 list for 2024-01..2024-12 and of the post-reform list for
+   * 2025-07..2026-10, 20 catalogue metrics, numerators drawn from a wider range than their
+   * denominators, so that about a million ratios break (3.47 million rows).
+   */
+  warnings: BenchFile;
 }
 
 /** months from..to inclusive, as YYYY-MM */
@@ -35,6 +47,30 @@ function months(from: string, to: string): string[] {
 }
 
 const EXTRA_METRICS = 10;
+
+/** The first 20 metrics of the catalogue: ten numerator/denominator pairs among them. */
+const WARNING_METRICS = [
+  'population',
+  'cccd_eligible',
+  'cccd_applications',
+  'cccd_issued',
+  'vneid_registered',
+  'vneid_activated',
+  'vneid_l2_activated',
+  'tthc_total',
+  'tthc_eligible_full',
+  'tthc_online_full',
+  'tthc_online_partial',
+  'dossiers_received',
+  'dossiers_online',
+  'dossiers_digitized',
+  'results_electronic',
+  'dossiers_on_time',
+  'work_records_total',
+  'work_records_online',
+  'survey_responses',
+  'survey_satisfied',
+];
 
 const list = (xs: string[]) => `[${xs.map((x) => `'${x}'`).join(', ')}]`;
 
@@ -97,12 +133,51 @@ export async function prepare(dir: string, log: (s: string) => void): Promise<Da
       db.close();
     }
   }
+  const warnings = join(dir, 'national-communes-warnings.csv');
+  if (!existsSync(warnings)) {
+    log('writing the national commune-level CSV with a million ratio warnings …');
+    const db = await Database.open(templateDb, { readOnly: true });
+    try {
+      await db.run(
+        `
+        copy (
+          with m as (
+            select metric_id, metric_id in (select numerator from indicators) as num
+            from metrics where list_contains(${list(WARNING_METRICS)}, metric_id)),
+          p as (
+            select unnest(${list(months('2024-01', '2024-12'))}) period, false post
+            union all select unnest(${list(months('2025-07', '2026-10'))}), true),
+          c as (select code, valid_from is not null post from units where level = 'commune')
+          select c.code as unit_code, p.period, m.metric_id as metric,
+            -- a numerator is drawn from 0..1.5 million, a denominator from 0..1 million: about
+            -- two pairs in three put the numerator above its denominator
+            replace(format('{:,}', (hash(c.code, p.period, m.metric_id) %
+              (case when m.num then 1500000 else 1000000 end))::bigint), ',', '.') as value
+          from c join p using (post) cross join m
+          order by p.period, c.code, m.metric_id
+        ) to '${warnings}' (header, delimiter ',')`,
+      );
+    } finally {
+      db.close();
+    }
+  }
   const db = await Database.open(':memory:');
   try {
-    const rows = Number(
-      await db.scalar(`select count(*) from read_csv('${csv}', all_varchar = true)`),
-    );
-    return { csv, rows, bytes: statSync(csv).size, templateDb };
+    const count = async (file: string) =>
+      Number(await db.scalar(`select count(*) from read_csv('${file}', all_varchar = true)`));
+    return {
+      name: 'national',
+      csv,
+      rows: await count(csv),
+      bytes: statSync(csv).size,
+      templateDb,
+      warnings: {
+        name: 'national-warnings',
+        csv: warnings,
+        rows: await count(warnings),
+        bytes: statSync(warnings).size,
+      },
+    };
   } finally {
     db.close();
   }

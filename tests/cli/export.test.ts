@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { tableFromIPC } from 'apache-arrow';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { Database } from '../../pipelines/db/connect.ts';
 import { bufferIo, tempDir } from '../helpers.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { Database } from '../../pipelines/db/connect.ts';
 import { POST_2025, PRE_2025, bufferIo, tempDir } from '../helpers.ts';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { Database } from '../../pipelines/db/connect.ts';
-import { runDemo } from '../../pipelines/cli/commands/demo.ts';
+import { runDemo } from '../../cli/commands/demo.ts';
 import { bufferIo, openTempDb } from '../helpers.ts';
 
 // chitieu status and chitieu sql over the demo (a real database file, the real command line)

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { bufferIo, holdDatabase, tempDir } from '../helpers.ts';
 import { demoApp, type TestApp } from '../api/app.ts';
 

@@ -2,8 +2,8 @@
 // provinces: their figures add up (roughly) to the province's, and some do not report.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../pipelines/db/connect.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
-import { describeDemo, runDemo, type DemoRun } from '../../pipelines/cli/commands/demo.ts';
+import { initialise } from '../../cli/commands/init.ts';
+import { describeDemo, runDemo, type DemoRun } from '../../cli/commands/demo.ts';
 import { allUnits, readUnitList, saveUnits } from '../../pipelines/load/units.ts';
 import { COMMUNE_METRICS, DEFAULT_SEED, DISTRICT_METRICS } from '../../pipelines/demo/generate.ts';
 import { POST_2025, PRE_2025, openTempDb } from '../helpers.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../pipelines/db/connect.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
+import { initialise } from '../../cli/commands/init.ts';
 import { openTempDb } from '../helpers.ts';
 import { golden } from './golden.ts';
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Database } from '../../pipelines/db/connect.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
+import { initialise } from '../../cli/commands/init.ts';
 import { allUnits, readUnitsCsv, saveUnits } from '../../pipelines/load/units.ts';
 import { appendRevisions } from '../../pipelines/load/store.ts';
 import { refresh } from '../../indicators/compute/refresh.ts';

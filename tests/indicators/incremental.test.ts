@@ -3,8 +3,8 @@
 // provinces, then a batch holding the next month for every province and revisions two years back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../pipelines/db/connect.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
-import { runDemo } from '../../pipelines/cli/commands/demo.ts';
+import { initialise } from '../../cli/commands/init.ts';
+import { runDemo } from '../../cli/commands/demo.ts';
 import { DEFAULT_SEED } from '../../pipelines/demo/generate.ts';
 import { ingestFile } from '../../pipelines/load/ingest.ts';
 import { batchMonths, refresh } from '../../indicators/compute/refresh.ts';

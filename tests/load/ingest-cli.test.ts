@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { Database } from '../../pipelines/db/connect.ts';
 import type { IngestReport } from '../../pipelines/load/ingest.ts';
 import { bufferIo } from '../helpers.ts';

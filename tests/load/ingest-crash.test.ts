@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Database, PROJECT_ROOT } from '../../pipelines/db/connect.ts';
-import { initialise } from '../../pipelines/cli/commands/init.ts';
+import { initialise } from '../../cli/commands/init.ts';
 import { ingestFile } from '../../pipelines/load/ingest.ts';
 import { tempDir } from '../helpers.ts';
 

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../pipelines/load/ingest.ts';
-import { main } from '../../pipelines/cli/main.ts';
+import { main } from '../../cli/main.ts';
 import { bufferIo } from '../helpers.ts';
 import { makeTemplate, stored, type Template } from '../fixtures/ingest/harness.ts';
 

@@ -1,23 +1,13 @@
 // `chitieu status --unit U --period P [--json]`: the scorecard in the terminal.
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../../db/connect.ts';
-import { LookupError, scorecard, type Scorecard } from '../../../indicators/scorecard.ts';
-import { STATUS_LABELS } from '../../../indicators/i18n/status.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { LookupError, scorecard, type Scorecard } from '../../indicators/scorecard.ts';
+import { STATUS_LABELS } from '../../indicators/i18n/status.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu status — the scorecard of a unit for a period
-
-Usage: chitieu status --unit U --period P [--json]
-
-  --unit U     a GSO code (read as the unit it named in that period), a unit id such as
-               p91@2025-07-01, or VN for the whole country
-  --period P   2024, 2024-Q3 (or "Quý III/2024"), 2024-07
-  --json       the scorecard as JSON (the shape of GET /api/scorecard)
-
-Every indicator with its actual, numerator/denominator and coverage, then each target that binds
-the unit in that period with its source plan and clause and its status (in words, and in colour
-on a terminal).`;
+export const help = COMMAND_HELP.status;
 
 const vi = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 const viInt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });

@@ -2,40 +2,31 @@
 // rejected input (nothing loaded), 2 on usage errors.
 import { CliError } from './errors.ts';
 import { processIo, type Io } from './io.ts';
-import { DefinitionError } from '../../indicators/definitions.ts';
-import { DatabaseBusyError, DatabaseMissingError } from '../db/connect.ts';
-import * as init from './commands/init.ts';
-import * as units from './commands/units.ts';
-import * as start from './commands/start.ts';
-import * as ingest from './commands/ingest.ts';
-import * as demo from './commands/demo.ts';
-import * as status from './commands/status.ts';
-import * as sql from './commands/sql.ts';
-import * as exportCommand from './commands/export.ts';
-import * as refreshCommand from './commands/refresh.ts';
-import * as serve from './commands/serve.ts';
-import * as report from './commands/report.ts';
-import * as token from './commands/token.ts';
+import { COMMAND_HELP } from './help.ts';
 
 interface Command {
-  help: string;
   run(args: string[], io: Io): Promise<number>;
 }
 
-const COMMANDS: Record<string, Command> = {
-  init,
-  units,
-  ingest,
-  start,
-  demo,
-  status,
-  sql,
-  export: exportCommand,
-  refresh: refreshCommand,
-  serve,
-  report,
-  token,
+// Each command is imported when it runs, so that `chitieu status` does not load exceljs,
+// Plot, linkedom or Chromium's driver, and `--help` loads none of them.
+const COMMANDS: Record<keyof typeof COMMAND_HELP, () => Promise<Command>> = {
+  init: () => import('./commands/init.ts'),
+  units: () => import('./commands/units.ts'),
+  ingest: () => import('./commands/ingest.ts'),
+  start: () => import('./commands/start.ts'),
+  demo: () => import('./commands/demo.ts'),
+  status: () => import('./commands/status.ts'),
+  sql: () => import('./commands/sql.ts'),
+  export: () => import('./commands/export.ts'),
+  refresh: () => import('./commands/refresh.ts'),
+  serve: () => import('./commands/serve.ts'),
+  report: () => import('./commands/report.ts'),
+  token: () => import('./commands/token.ts'),
 };
+
+const isCommand = (name: string): name is keyof typeof COMMAND_HELP =>
+  Object.hasOwn(COMMANDS, name);
 
 export const HELP = `chitieu — Đề án 06 targets, plans and reported figures in DuckDB
 
@@ -64,22 +55,25 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.out(HELP);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  if (!isCommand(name)) {
     io.err(`unknown command: ${name}\n\n${HELP}`);
     return 2;
   }
   if (args.includes('--help') || args.includes('-h')) {
-    io.out(command.help);
+    io.out(COMMAND_HELP[name]);
     return 0;
   }
   try {
+    const command = await COMMANDS[name]();
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(error.message);
       return error.exitCode;
     }
+    // loaded only now: the command has loaded them already, and --help should not
+    const { DatabaseBusyError, DatabaseMissingError } = await import('../pipelines/db/connect.ts');
+    const { DefinitionError } = await import('../indicators/definitions.ts');
     if (error instanceof DatabaseBusyError || error instanceof DatabaseMissingError) {
       io.err(error.message);
       return 1;

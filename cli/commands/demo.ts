@@ -4,13 +4,13 @@ import { parseArgs } from 'node:util';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Database, databasePath } from '../../db/connect.ts';
-import { migrate } from '../../db/migrate.ts';
-import { ingestFile, type IngestReport } from '../../load/ingest.ts';
-import { formatProblem } from '../../load/problems.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { migrate } from '../../pipelines/db/migrate.ts';
+import { ingestFile, type IngestReport } from '../../pipelines/load/ingest.ts';
+import { formatProblem } from '../../pipelines/load/problems.ts';
 import { initialise } from './init.ts';
-import { refresh, type RefreshSummary } from '../../../indicators/compute/refresh.ts';
-import { isMonth, lastFullMonth, FIRST_MONTH } from '../../demo/calendar.ts';
+import { refresh, type RefreshSummary } from '../../indicators/compute/refresh.ts';
+import { isMonth, lastFullMonth, FIRST_MONTH } from '../../pipelines/demo/calendar.ts';
 import {
   DEFAULT_SEED,
   demoFiles,
@@ -20,30 +20,12 @@ import {
   type DemoDataset,
   type DemoInput,
   type DemoUnit,
-} from '../../demo/generate.ts';
+} from '../../pipelines/demo/generate.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu demo — load a synthetic demo dataset (dữ liệu mô phỏng)
-
-Usage: chitieu demo [--until YYYY-MM] [--seed N] [--out DIR]
-
-Generates deterministic, clearly synthetic figures (every row's note says "dữ liệu mô phỏng
-(synthetic demo)"; the database is marked demo_data = synthetic) and loads them through the same
-ingest pipeline as real files (demo-YYYY.csv, then demo-corrections.csv):
-  - every catalogue metric, monthly from 2022-01, for the 63 provinces until 6/2025 and the 34
-    after (a new province reports the sum of its predecessors);
-  - districts and communes of the seed plans' provinces, when their unit lists were imported
-    (chitieu units import); province level only otherwise;
-  - plausible trends, Tết dips, late and missing reports, a few outliers and warnings, and a
-    later file of corrections (revisions).
-Running it again with the same options changes nothing. Refuses a database that holds figures
-from other files: use a separate CHITIEU_DB for the demo.
-
-Options:
-  --until YYYY-MM   last month (default: the last full month before today)
-  --seed N          random seed (default ${DEFAULT_SEED}); the same seed gives the same data
-  --out DIR         also keep the generated CSV files in DIR`;
+export const help = COMMAND_HELP.demo;
 
 export interface DemoRun {
   data: DemoDataset;

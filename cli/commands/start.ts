@@ -1,24 +1,17 @@
 // `chitieu start` (npm start): initialise the default database, load the synthetic demo when it
 // holds no figures yet, print what it holds, and serve the dashboards and API.
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../../db/connect.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { serve, serveConfig } from './serve.ts';
 import { initialise, describeInit } from './init.ts';
 import { runDemo, describeDemo } from './demo.ts';
-import { lastFullMonth } from '../../demo/calendar.ts';
-import { DEFAULT_SEED } from '../../demo/generate.ts';
+import { lastFullMonth } from '../../pipelines/demo/calendar.ts';
+import { DEFAULT_SEED } from '../../pipelines/demo/generate.ts';
 import { catalogueSummary } from '../summary.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu start — initialise, load the demo if the database is empty, serve
-
-Usage: chitieu start [--port N] [--host H] [--no-serve]
-
-What \`npm start\` runs: \`chitieu init\`; then, when the database holds no figures at all, the
-synthetic demo dataset (\`chitieu demo\`, labelled as synthetic everywhere it shows); then a
-summary of units, catalogue, plans and figures; then \`chitieu serve\` (dashboards and API on
-http://127.0.0.1:3000 unless --port/--host say otherwise). --no-serve stops after the summary.
-A database with real figures is never given demo data.`;
+export const help = COMMAND_HELP.start;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({

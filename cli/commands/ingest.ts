@@ -2,46 +2,22 @@
 import { parseArgs } from 'node:util';
 import { statSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { Database, databasePath } from '../../db/connect.ts';
-import { migrate } from '../../db/migrate.ts';
-import { ingestFile, type IngestReport, type Layout } from '../../load/ingest.ts';
-import { ENCODINGS, type Encoding } from '../../read/decode.ts';
-import { parsePeriod } from '../../normalize/periods.ts';
-import { UnitIndex } from '../../normalize/units.ts';
-import { allUnits } from '../../load/units.ts';
-import { findUnit, LookupError } from '../../../indicators/scorecard.ts';
-import { formatProblem } from '../../load/problems.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { migrate } from '../../pipelines/db/migrate.ts';
+import { ingestFile, type IngestReport, type Layout } from '../../pipelines/load/ingest.ts';
+import { ENCODINGS, type Encoding } from '../../pipelines/read/decode.ts';
+import { parsePeriod } from '../../pipelines/normalize/periods.ts';
+import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { allUnits } from '../../pipelines/load/units.ts';
+import { findUnit, LookupError } from '../../indicators/scorecard.ts';
+import { formatProblem } from '../../pipelines/load/problems.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
-import { batchMonths, refresh, type RefreshSummary } from '../../../indicators/compute/refresh.ts';
+import { batchMonths, refresh, type RefreshSummary } from '../../indicators/compute/refresh.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu ingest — validate and load reported figures
-
-Usage: chitieu ingest FILE [FILE…] [options]
-
-FILE is a CSV (comma, semicolon or tab; UTF-8 with or without BOM, UTF-16 with BOM,
-Windows-1258), an XLSX workbook (every sheet, or --sheet) or a JSON array of long records.
-  long layout:  unit_code,period,metric,value [,unit_name,reported_at,note]
-  wide layout:  unit_code and/or unit_name, a period column (or --period), one column per
-                metric (its id, or its Vietnamese label as in the catalogue)
-Periods: 2024, 2024-Q3, 2024-07, 2024-07-19 (a snapshot), and "Tháng 7/2024", "Quý III/2024",
-"Năm 2024". Numbers: "1.234.567", "1,234,567", "85,5"; blank, "-" or "—" is missing (not zero).
-Units: a GSO code, read as the unit it named at the row's period, or a name.
-
-Every problem is reported (file, row, column, value, rule); a file with any error loads nothing.
-Loading the same figures again changes nothing; a changed figure becomes a new revision.
-
-Options:
-  --dry-run            validate and report; write nothing
-  --layout long|wide   force the layout (default: long when there are metric and value columns)
-  --period P           the period of every row of a wide file without a period column
-  --encoding E         utf-8 | utf-16le | utf-16be | windows-1258 (default: detected)
-  --sheet NAME         read only this sheet of an XLSX workbook (default: every sheet)
-  --parent U           the unit the file is about (a unit id such as p89, or a code read
-                       today): unit names are looked for among it and the units under it
-  --report FILE        write the full report (every problem) as JSON
-  --show N             how many problems to print per file (default 20)`;
+export const help = COMMAND_HELP.ingest;
 
 function summary(r: IngestReport): string {
   const what =

@@ -5,11 +5,11 @@ import { resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../../db/connect.ts';
-import { allUnits } from '../../load/units.ts';
-import { UnitIndex } from '../../normalize/units.ts';
-import { LookupError } from '../../../indicators/scorecard.ts';
-import { HttpError } from '../../../api/errors.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { allUnits } from '../../pipelines/load/units.ts';
+import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { LookupError } from '../../indicators/scorecard.ts';
+import { HttpError } from '../../api/errors.ts';
 import {
   EXPORT_FORMATS,
   EXPORT_KINDS,
@@ -18,24 +18,12 @@ import {
   resolveFilters,
   type ExportFormat,
   type ExportKind,
-} from '../../../api/services/export.ts';
+} from '../../api/services/export.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu export — a view as CSV, Parquet or an Arrow IPC stream
-
-Usage: chitieu export observations|progress --format csv|parquet|arrow --out FILE
-                      [--unit U] [--from P] [--to P] [--indicator I]
-
-  --unit U       the unit and every unit under it: a GSO code (read as the unit it named at the
-                 end of --to, else of --from, else today), a unit id (p91@2025-07-01) or VN
-  --from P       rows whose period starts on or after P starts (2024, 2024-Q3, 2024-07)
-  --to P         rows whose period starts on or before P ends
-  --indicator I  one indicator: its progress rows, or the observations it is computed from
-
-Columns in the view's order; CSV is RFC 4180, UTF-8, with a header row. The database is opened
-read-only. While \`chitieu serve\` runs it holds the database file: download the same export
-from the server instead (GET /api/export/observations.csv?unit=…).`;
+export const help = COMMAND_HELP.export;
 
 const inList = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);

@@ -1,9 +1,12 @@
-// Builds the Fastify instance around app.ts and listens; closes cleanly on SIGINT/SIGTERM
-// (in-flight requests finish, queued writes complete, the database file is closed).
+// The server the CLI starts: the API (api/app.ts) and the dashboards' pages on one Fastify
+// instance, then listening; closes cleanly on SIGINT/SIGTERM (in-flight requests finish, queued
+// writes complete, the database file is closed). The two are composed here, above both layers:
+// the dashboards use the API's services, and the API knows nothing of the pages.
 import Fastify, { type FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import app from './app.ts';
-import type { ServerConfig } from './config.ts';
+import api from '../api/app.ts';
+import pages from '../dashboards/plugin.ts';
+import type { ServerConfig } from '../api/config.ts';
 
 export async function buildServer(config: ServerConfig, logger: boolean | object = true) {
   const fastify = Fastify({
@@ -14,7 +17,8 @@ export async function buildServer(config: ServerConfig, logger: boolean | object
     return503OnClosing: true,
   });
   // fp: the app's decorators (warehouse, tokens, responses) stay visible on the root instance
-  await fastify.register(fp(app), { config });
+  await fastify.register(fp(api), { config });
+  await fastify.register(pages);
   await fastify.ready();
   return fastify;
 }

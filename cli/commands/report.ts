@@ -2,31 +2,20 @@
 // rendered from the database by the same code as the /pack page and printed by Debian's Chromium.
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../../db/connect.ts';
-import { allUnits } from '../../load/units.ts';
-import { UnitIndex } from '../../normalize/units.ts';
-import { LookupError, readPeriod } from '../../../indicators/scorecard.ts';
-import { HttpError } from '../../../api/errors.ts';
-import { loadPack } from '../../../dashboards/pages/pack.ts';
-import { packDocument } from '../../../dashboards/plugin.ts';
-import { htmlToPdf } from '../../../dashboards/browser.ts';
-import { words, type Lang } from '../../../dashboards/i18n/index.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { allUnits } from '../../pipelines/load/units.ts';
+import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { LookupError, readPeriod } from '../../indicators/scorecard.ts';
+import { HttpError } from '../../api/errors.ts';
+import { loadPack } from '../../dashboards/pages/pack.ts';
+import { packDocument } from '../../dashboards/plugin.ts';
+import { htmlToPdf } from '../../dashboards/browser.ts';
+import { words, type Lang } from '../../dashboards/i18n/index.ts';
 import { usageError, inputError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu report — the quarterly pack (Báo cáo quý) as a PDF
-
-Usage: chitieu report --unit U --quarter Q (--pdf FILE | --html FILE) [--lang vi|en] [--current]
-
-  --unit U      a GSO code (read at the quarter's end), a unit id, or VN
-  --quarter Q   2025-Q4 or "Quý IV/2025"
-  --pdf FILE    write an A4 PDF (needs Chromium: npm run setup:browser)
-  --html FILE   write the standalone HTML document instead
-  --lang L      vi (default) or en
-  --current     today's figures even when the pack was saved as reviewed (default: the reviewed
-                figures, with the differences from today's data)
-
-Opens the database read-only; while \`chitieu serve\` runs, download GET /pack.pdf?unit=U&period=Q.`;
+export const help = COMMAND_HELP.report;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({

@@ -1,5 +1,5 @@
 // A plain-text summary of what the database holds, read back through the analyst views.
-import type { Database } from '../db/connect.ts';
+import type { Database } from '../pipelines/db/connect.ts';
 
 export async function catalogueSummary(db: Database): Promise<string[]> {
   const units = await db.all<{ level: string; before: string; after: string }>(`

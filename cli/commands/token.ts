@@ -2,34 +2,18 @@
 // the database (so this works while `chitieu serve` holds the database).
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Database, DatabaseBusyError, databasePath } from '../../db/connect.ts';
-import { allUnits } from '../../load/units.ts';
-import { UnitIndex } from '../../normalize/units.ts';
-import { findUnit, LookupError } from '../../../indicators/scorecard.ts';
-import { LABEL, listed, parseToken, ROLES, TokenStore, type Role } from '../../../api/tokens.ts';
-import { tokensPath } from '../../../api/config.ts';
+import { Database, DatabaseBusyError, databasePath } from '../../pipelines/db/connect.ts';
+import { allUnits } from '../../pipelines/load/units.ts';
+import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { findUnit, LookupError } from '../../indicators/scorecard.ts';
+import { LABEL, listed, parseToken, ROLES, TokenStore, type Role } from '../../api/tokens.ts';
+import { tokensPath } from '../../api/config.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { formatTable } from './sql.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu token — access tokens for the HTTP API
-
-Usage: chitieu token create --role viewer|reporter|analyst|admin [--unit U] [--label TEXT]
-       chitieu token list [--json]
-       chitieu token revoke ID
-
-create   makes a token and prints it as the last line of standard output. It is shown once:
-         only its hash is kept, in tokens.json beside the database (env CHITIEU_TOKENS).
-         viewer reads; reporter reads and uploads figures (POST /api/ingest); analyst reads
-         and queries (POST /api/sql); admin does everything.
-         --unit U   a reporter's unit (required for a reporter, refused for other roles): a GSO
-                    code, read as the unit it names today, a unit id such as p91@2025-07-01, or
-                    VN. Uploads may hold figures for that unit and the units under it only.
-                    When the database is in use (the server runs) the unit is stored as given
-                    and the server resolves it at each upload, refusing the token if it can't.
-         --label T  who or what holds it (default: the role and unit); recorded with each batch
-list     every token without its secret: id, role, unit, label, created, revoked
-revoke   refuses the token (ID, or the token itself) from the server's next request on`;
+export const help = COMMAND_HELP.token;
 
 interface Scope {
   /** what the token stores */

@@ -2,18 +2,12 @@
 // command-line tool is packaged on npm or Debian, so analysts get this one.
 import { parseArgs } from 'node:util';
 import { createInterface } from 'node:readline';
-import { Database, databasePath } from '../../db/connect.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu sql — read-only SQL over the database
-
-Usage: chitieu sql [QUERY] [--json | --csv] [--max-rows N]
-
-With a QUERY, runs it and prints the result; without one, reads queries from the terminal
-(end each with ;, .quit to leave). The database is opened read-only: nothing can be changed.
-The views of the analyst contract (units, observations, targets, progress, …) are listed by
-\`chitieu sql "show tables"\`.`;
+export const help = COMMAND_HELP.sql;
 
 export function formatTable(columns: string[], rows: unknown[][], max: number): string[] {
   const cell = (v: unknown) =>

@@ -1,19 +1,13 @@
 // `chitieu refresh`: recompute everything the engine materialises, from all the data.
 import { parseArgs } from 'node:util';
-import { Database, databasePath } from '../../db/connect.ts';
-import { migrate } from '../../db/migrate.ts';
-import { refresh } from '../../../indicators/compute/refresh.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { migrate } from '../../pipelines/db/migrate.ts';
+import { refresh } from '../../indicators/compute/refresh.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu refresh — recompute the indicator engine's results
-
-Usage: chitieu refresh [--today YYYY-MM-DD]
-
-Recomputes, from every observation, the actuals per indicator × unit × month, quarter and year,
-the status of every binding target, reporting timeliness and data-quality findings, and stamps
-"data as of". Ingest refreshes what each batch touched on its own; this is the full rebuild.
-  --today D   the day statuses are computed on (default: today)`;
+export const help = COMMAND_HELP.refresh;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args, options: { today: { type: 'string' } } });

@@ -1,26 +1,16 @@
 // `chitieu units import FILE…`: load full unit lists (plain CSV or the public dataset's JSON).
 import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
-import { Database, databasePath } from '../../db/connect.ts';
-import { migrate } from '../../db/migrate.ts';
-import { allUnits, readUnitList, saveUnits } from '../../load/units.ts';
-import { RejectedInput, formatProblem } from '../../load/problems.ts';
-import { linkPlanUnits } from '../../../indicators/store.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { migrate } from '../../pipelines/db/migrate.ts';
+import { allUnits, readUnitList, saveUnits } from '../../pipelines/load/units.ts';
+import { RejectedInput, formatProblem } from '../../pipelines/load/problems.ts';
+import { linkPlanUnits } from '../../indicators/store.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu units import — load administrative units
-
-Usage: chitieu units import FILE [FILE…]
-
-FILE is either
-  - a CSV with a header: code,name,level,parent_code,valid_from,valid_to (optional full_name,
-    name_en); level is national|province|district|commune; dates are YYYY-MM-DD, empty for
-    open; parent_code is read as the higher-level unit that code named when the unit began;
-  - the JSON of the public dataset of Vietnamese units: the three-level list (province →
-    District → Ward) is loaded as the map before 1/7/2025, the two-level list (province →
-    Wards) as the map from 1/7/2025.
-Each file loads whole or not at all; importing the same list again changes nothing.`;
+export const help = COMMAND_HELP.units;
 
 export async function run(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;

@@ -1,20 +1,14 @@
 // `chitieu init`: create or migrate the database, then load units, catalogue and plans.
-import { Database, databasePath } from '../../db/connect.ts';
-import { migrate } from '../../db/migrate.ts';
-import { builtinProvinces, saveUnits } from '../../load/units.ts';
-import { loadCatalogue } from '../../../indicators/catalogue/load.ts';
-import { loadPlans } from '../../../indicators/plans/load.ts';
-import { saveDefinitions, type DefinitionSummary } from '../../../indicators/store.ts';
+import { Database, databasePath } from '../../pipelines/db/connect.ts';
+import { migrate } from '../../pipelines/db/migrate.ts';
+import { builtinProvinces, saveUnits } from '../../pipelines/load/units.ts';
+import { loadCatalogue } from '../../indicators/catalogue/load.ts';
+import { loadPlans } from '../../indicators/plans/load.ts';
+import { saveDefinitions, type DefinitionSummary } from '../../indicators/store.ts';
 import type { Io } from '../io.ts';
+import { COMMAND_HELP } from '../help.ts';
 
-export const help = `chitieu init — create or migrate the database and load the catalogue
-
-Usage: chitieu init
-
-Creates the database file (env CHITIEU_DB, default data/chitieu.duckdb) if needed, applies
-pending migrations, and loads the country and its provinces before and after 1/7/2025 with their
-succession, the metric and indicator catalogue, and every plan in indicators/plans/.
-Running it again changes nothing.`;
+export const help = COMMAND_HELP.init;
 
 export interface InitResult {
   path: string;
