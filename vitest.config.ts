@@ -9,6 +9,9 @@ const UNIT = [
   'tests/normalize/**/*.test.ts',
   'tests/indicators/status.test.ts',
   'tests/indicators/catalogue.test.ts',
+  'tests/indicators/agencies.test.ts',
+  'tests/indicators/plans-load.test.ts',
+  'tests/indicators/work-status.test.ts',
   'tests/dashboards/charts.test.ts',
   'tests/demo/generate.test.ts',
   'tests/load/classify.test.ts',
@@ -18,7 +21,10 @@ const E2E = [
   'tests/browser/**/*.test.ts',
   'tests/cli/bin.test.ts',
   'tests/cli/busy.test.ts',
+  'tests/cli/shutdown.test.ts',
+  'tests/api/sql-attacks.test.ts',
   'tests/load/ingest-crash.test.ts',
+  'tests/load/refresh-crash.test.ts',
 ];
 
 export default defineConfig({

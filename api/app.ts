@@ -1,4 +1,4 @@
-// The API as a Fastify plugin: services first (warehouse, cache, auth), then the routes.
+// The API as a Fastify plugin: services first (warehouse, cache, auth, limits), then the routes.
 // cli/server.ts adds the dashboards' pages and listens; tests register this on a bare instance
 // and use app.inject.
 import type { FastifyInstance } from 'fastify';
@@ -9,6 +9,7 @@ import warehouse from './plugins/warehouse.ts';
 import cache from './plugins/cache.ts';
 import auth from './plugins/auth.ts';
 import audit from './plugins/audit.ts';
+import limits from './plugins/limits.ts';
 import openapi from './plugins/openapi.ts';
 import routes from './routes/index.ts';
 import type { ServerConfig } from './config.ts';
@@ -37,6 +38,10 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     failuresPerMinute: config.authFailuresPerMinute,
   });
   await fastify.register(audit);
+  await fastify.register(limits, {
+    exportConcurrency: config.exportConcurrency,
+    exportQueue: config.exportQueue,
+  });
   await fastify.register(openapi);
   await fastify.register(routes);
 }

@@ -1,6 +1,7 @@
 // The server's settings, read once from the environment and the command line into a strict type.
 import { dirname, resolve } from 'node:path';
 import { databasePath } from '../pipelines/db/connect.ts';
+import { fixedToday } from '../pipelines/normalize/calendar.ts';
 
 export interface ServerConfig {
   /** the DuckDB file the server owns while it runs */
@@ -18,18 +19,29 @@ export interface ServerConfig {
   sqlRowLimit: number;
   /** hashed tokens, a JSON file beside the database so `chitieu token create` works while the server runs */
   tokensPath: string;
-  /** failed authentications allowed per client address per minute before 429 */
+  /**
+   * failed authentications (a bad token, a write without one) allowed per client address per
+   * minute; the next get 429, while a valid token from the same address still passes
+   */
   authFailuresPerMinute: number;
+  /** exports (GET /api/export/…) running at once, and waiting beyond them; then 503 */
+  exportConcurrency: number;
+  exportQueue: number;
+  /** PDFs (/pack.pdf) printed at once, each a Chromium, and waiting beyond them; then 503 */
+  pdfConcurrency: number;
+  pdfQueue: number;
+  /** on SIGTERM/SIGINT, ms to let requests in flight finish before their connections are cut */
+  shutdownMs: number;
   logLevel: string;
 }
 
 const bool = (text: string | undefined, fallback: boolean) =>
   text === undefined ? fallback : !/^(0|false|no|off)$/i.test(text.trim());
 
-const int = (name: string, text: string | undefined, fallback: number) => {
+const int = (name: string, text: string | undefined, fallback: number, min = 0) => {
   if (text === undefined || text === '') return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`invalid ${name}: ${text}`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`invalid ${name}: ${text}`);
   return n;
 };
 
@@ -43,6 +55,8 @@ export function readConfig(
   env: NodeJS.ProcessEnv = process.env,
   overrides: Partial<ServerConfig> = {},
 ): ServerConfig {
+  // pages read today on each request: a mistyped CHITIEU_TODAY stops the server at its start
+  fixedToday(env);
   return {
     dbPath: databasePath(env),
     host: env.CHITIEU_HOST ?? '127.0.0.1',
@@ -57,6 +71,13 @@ export function readConfig(
     sqlRowLimit: int('CHITIEU_SQL_ROW_LIMIT', env.CHITIEU_SQL_ROW_LIMIT, 10_000),
     tokensPath: tokensPath(env),
     authFailuresPerMinute: int('CHITIEU_AUTH_FAILURES', env.CHITIEU_AUTH_FAILURES, 10),
+    // two cores and a 400MB DuckDB budget: two exports stream at once, a few more wait
+    exportConcurrency: int('CHITIEU_EXPORT_CONCURRENCY', env.CHITIEU_EXPORT_CONCURRENCY, 2, 1),
+    exportQueue: int('CHITIEU_EXPORT_QUEUE', env.CHITIEU_EXPORT_QUEUE, 8),
+    // a Chromium takes ~150MB and a core while it prints
+    pdfConcurrency: int('CHITIEU_PDF_CONCURRENCY', env.CHITIEU_PDF_CONCURRENCY, 1, 1),
+    pdfQueue: int('CHITIEU_PDF_QUEUE', env.CHITIEU_PDF_QUEUE, 2),
+    shutdownMs: int('CHITIEU_SHUTDOWN_MS', env.CHITIEU_SHUTDOWN_MS, 10_000),
     logLevel: env.CHITIEU_LOG_LEVEL ?? 'info',
     ...overrides,
   };

@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { dirname } from 'node:path';
 import { z } from 'zod';
 
-export const ROLES = ['viewer', 'reporter', 'analyst', 'admin'] as const;
+export const ROLES = ['viewer', 'reporter', 'planner', 'analyst', 'admin'] as const;
+/** The roles whose token names a unit: what they may touch is that unit and the units under it. */
+export const SCOPED_ROLES: readonly Role[] = ['reporter', 'planner'];
 export type Role = (typeof ROLES)[number];
 
 const storedToken = z.object({
@@ -14,7 +16,10 @@ const storedToken = z.object({
     .regex(/^[0-9a-f]{12}$/)
     .describe('public part of the token, names it in logs'),
   role: z.enum(ROLES),
-  unit: z.string().nullable().describe('reporter scope: a unit id or code, null for everywhere'),
+  unit: z
+    .string()
+    .nullable()
+    .describe('reporter or planner scope: a unit id or code, null for everywhere'),
   label: z.string().describe('who or what holds the token'),
   sha256: z
     .string()
@@ -34,7 +39,8 @@ export const listed = ({ sha256: _hash, ...t }: StoredToken): ListedToken => t;
 
 const tokenFile = z.object({ tokens: z.array(storedToken) });
 
-const hash = (secret: string) => createHash('sha256').update(secret).digest('hex');
+const digest = (text: string) => createHash('sha256').update(text).digest();
+const hash = (secret: string) => digest(secret).toString('hex');
 
 /** `ct_<id>_<secret>`: the id is stored in clear, the 256-bit secret only as its hash. */
 export function parseToken(text: string): { id: string; secret: string } | null {
@@ -76,14 +82,24 @@ export class TokenStore {
     return parsed.data.tokens;
   }
 
-  /** The live token this text is, or null (unknown, malformed or revoked). */
+  /**
+   * The live token this text is, or null (unknown, malformed or revoked). Its time does not
+   * depend on how much of the token is right: the id and the secret are compared as SHA-256
+   * digests (always 32 bytes) with timingSafeEqual, against every stored token, without stopping
+   * at the first match. A malformed text is refused at once: its shape is public.
+   */
   verify(text: string): StoredToken | null {
     const parts = parseToken(text);
     if (!parts) return null;
-    const found = this.load().find((t) => t.id === parts.id);
-    if (!found || found.revoked_at) return null;
-    const given = Buffer.from(hash(parts.secret), 'hex');
-    return timingSafeEqual(given, Buffer.from(found.sha256, 'hex')) ? found : null;
+    const id = digest(parts.id);
+    const secret = digest(parts.secret);
+    let found: StoredToken | null = null;
+    for (const t of this.load()) {
+      const idMatches = timingSafeEqual(id, digest(t.id));
+      const secretMatches = timingSafeEqual(secret, Buffer.from(t.sha256, 'hex'));
+      if (idMatches && secretMatches) found = t;
+    }
+    return found && !found.revoked_at ? found : null;
   }
 
   /** Adds a token and returns it in clear: the only time it exists outside its holder. */

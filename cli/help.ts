@@ -69,7 +69,9 @@ Usage: chitieu init
 
 Creates the database file (env CHITIEU_DB, default data/chitieu.duckdb) if needed, applies
 pending migrations, and loads the country and its provinces before and after 1/7/2025 with their
-succession, the metric and indicator catalogue, and every plan in indicators/plans/.
+succession, the metric and indicator catalogue, and every plan in indicators/plans/ through the
+same import as \`chitieu plans import\` (a shipped file already stored is skipped; a changed
+one becomes the plan's next version, except over a version someone imported).
 Running it again changes nothing.`,
   refresh: `chitieu refresh — recompute the indicator engine's results
 
@@ -78,7 +80,7 @@ Usage: chitieu refresh [--today YYYY-MM-DD]
 Recomputes, from every observation, the actuals per indicator × unit × month, quarter and year,
 the status of every binding target, reporting timeliness and data-quality findings, and stamps
 "data as of". Ingest refreshes what each batch touched on its own; this is the full rebuild.
-  --today D   the day statuses are computed on (default: today)`,
+  --today D   the day statuses are computed on (default: today in Vietnam, or CHITIEU_TODAY)`,
   report: `chitieu report — the quarterly pack (Báo cáo quý) as a PDF
 
 Usage: chitieu report --unit U --quarter Q (--pdf FILE | --html FILE) [--lang vi|en] [--current]
@@ -105,7 +107,10 @@ POST /api/ingest (a reporter's or admin's token) and query with POST /api/sql.
 Settings from the environment: CHITIEU_OPEN_READS (default 1: reads need no token),
 CHITIEU_CORS_ORIGINS (comma-separated; default none), CHITIEU_BODY_LIMIT (bytes, default 64 MiB),
 CHITIEU_SQL_TIMEOUT_MS (10000), CHITIEU_SQL_ROW_LIMIT (10000), CHITIEU_TOKENS (token file,
-default tokens.json beside the database), CHITIEU_LOG_LEVEL (info).`,
+default tokens.json beside the database), CHITIEU_AUTH_FAILURES (10 a minute per address, then
+429), CHITIEU_EXPORT_CONCURRENCY (2) and CHITIEU_EXPORT_QUEUE (8), CHITIEU_PDF_CONCURRENCY (1)
+and CHITIEU_PDF_QUEUE (2) (beyond them 503 with Retry-After), CHITIEU_SHUTDOWN_MS (10000: on
+SIGTERM, requests still running after it are cut), CHITIEU_LOG_LEVEL (info).`,
   sql: `chitieu sql — read-only SQL over the database
 
 Usage: chitieu sql [QUERY] [--json | --csv] [--max-rows N]
@@ -137,22 +142,109 @@ the unit in that period with its source plan and clause and its status (in words
 on a terminal).`,
   token: `chitieu token — access tokens for the HTTP API
 
-Usage: chitieu token create --role viewer|reporter|analyst|admin [--unit U] [--label TEXT]
+Usage: chitieu token create --role viewer|reporter|planner|analyst|admin [--unit U] [--label TEXT]
        chitieu token list [--json]
        chitieu token revoke ID
 
 create   makes a token and prints it as the last line of standard output. It is shown once:
          only its hash is kept, in tokens.json beside the database (env CHITIEU_TOKENS).
-         viewer reads; reporter reads and uploads figures (POST /api/ingest); analyst reads
-         and queries (POST /api/sql); admin does everything.
-         --unit U   a reporter's unit (required for a reporter, refused for other roles): a GSO
-                    code, read as the unit it names today, a unit id such as p91@2025-07-01, or
-                    VN. Uploads may hold figures for that unit and the units under it only.
+         viewer reads; reporter reads and uploads figures (POST /api/ingest); planner reads and
+         records the progress of tasks and procedures (POST /api/tasks/{plan}/{seq}/status);
+         analyst reads and queries (POST /api/sql); admin does everything.
+         --unit U   a reporter's or planner's unit (required for them, refused for other roles):
+                    a GSO code, read as the unit it names today, a unit id such as
+                    p91@2025-07-01, or VN. Uploads may hold figures for that unit and the units
+                    under it only; a planner records for the plans of that unit, of the units
+                    under it and of the units it continues across the 2025 reform.
                     When the database is in use (the server runs) the unit is stored as given
-                    and the server resolves it at each upload, refusing the token if it can't.
+                    and the server resolves it at each use, refusing the token if it can't.
          --label T  who or what holds it (default: the role and unit); recorded with each batch
 list     every token without its secret: id, role, unit, label, created, revoked
 revoke   refuses the token (ID, or the token itself) from the server's next request on`,
+  tasks: `chitieu tasks — the progress of the plans' tasks
+
+Usage: chitieu tasks update FILE [FILE…] [--dry-run] [--by TEXT] [--encoding E] [--sheet NAME]
+       chitieu tasks list [--plan P] [--status S] [--overdue] [--as-of YYYY-MM-DD] [--json]
+
+update   records status changes from CSV or XLSX files, one row per change:
+           plan_id       the plan (chitieu sql "select plan_id from plans")
+           number | seq  the task's number as printed, with group when it repeats, or its
+                         place in the plan (seq, 1 = first; see chitieu tasks list)
+           status        planned | in_progress | done | cancelled (or Chưa thực hiện, Đang thực
+                         hiện, Hoàn thành, Đã hủy)
+           as_of         the day it took effect: 2025-03-31 or 31/03/2025; not after today
+                         (Vietnam), not before the plan was issued
+           note          what was done (may be empty)
+           evidence_url  optional: an http(s) link to the evidence
+           group         optional: the task's group, when its number repeats in the plan
+         Vietnamese headers are read too (kế hoạch, số TT, trạng thái, ngày, ghi chú, minh
+         chứng); title, name, lead and due_on columns are ignored. Every row is checked first
+         and every problem reported with file, row, column and value; any problem records
+         nothing (exit 1). Otherwise all rows are recorded in one transaction, kept in
+         task_status_history with who (--by, default "cli (<user>)") and when; a task's
+         current status is its latest change by as_of. The command writes the database file
+         itself, as an admin would, for any plan; while \`chitieu serve\` runs it holds the
+         database: use POST /api/tasks/{plan_id}/{seq}/status with a planner's token instead.
+  --dry-run   check and report; record nothing
+  --show N    how many problems to print (default 50)
+list     every task with its status and the day it took effect, overdue ones first (due
+         before today in Vietnam, neither done nor cancelled); --as-of reads them as of a day.
+
+Essential procedures: chitieu procedures update|list, the same way.`,
+  procedures: `chitieu procedures — the progress of the plans' essential procedures
+
+Usage: chitieu procedures update FILE [FILE…] [--dry-run] [--by TEXT] [--encoding E] [--sheet NAME]
+       chitieu procedures list [--plan P] [--status S] [--overdue] [--as-of YYYY-MM-DD] [--json]
+
+update   records status changes from CSV or XLSX files, one row per change:
+           plan_id       the plan (chitieu sql "select plan_id from plans")
+           number | seq  the procedure's number as printed, or its place in the plan
+                         (seq, 1 = first; see chitieu procedures list)
+           status        planned | in_progress | done | cancelled (or Chưa thực hiện, Đang thực
+                         hiện, Hoàn thành, Đã hủy)
+           as_of         the day it took effect: 2025-03-31 or 31/03/2025; not after today
+                         (Vietnam), not before the plan was issued
+           note          what was done (may be empty)
+           evidence_url  optional: an http(s) link to the evidence
+         Vietnamese headers are read too (kế hoạch, số TT, trạng thái, ngày, ghi chú, minh
+         chứng); title, name, lead and due_on columns are ignored. Every row is checked first
+         and every problem reported with file, row, column and value; any problem records
+         nothing (exit 1). Otherwise all rows are recorded in one transaction, kept in
+         procedure_status_history with who (--by, default "cli (<user>)") and when; a procedure's
+         current status is its latest change by as_of. The command writes the database file
+         itself, as an admin would, for any plan; while \`chitieu serve\` runs it holds the
+         database: use POST /api/procedures/{plan_id}/{seq}/status with a planner's token instead.
+  --dry-run   check and report; record nothing
+  --show N    how many problems to print (default 50)
+list     every procedure with its status and the day it took effect, overdue ones first (due
+         before today in Vietnam, neither done nor cancelled); --as-of reads them as of a day.
+
+Plan tasks: chitieu tasks update|list, the same way.`,
+  plans: `chitieu plans — plan files: import as versions, check, list
+
+Usage: chitieu plans import FILE [FILE…] [--json] [--show N]
+       chitieu plans check FILE [FILE…] [--json] [--show N]
+       chitieu plans list [--json]
+
+FILE is a plan in the YAML shape of indicators/plans/ (UTF-8; the fields are described in
+indicators/plans/schema.ts and README.md there). No spreadsheet form: a plan's targets, tasks and
+notes are nested lists that a form would flatten and lose.
+
+import   checks every FILE, then stores them all in one transaction, or nothing. A file whose
+         bytes are those of the plan's current version changes nothing (unchanged); a changed
+         file is the plan's next version: targets keep their ids (<plan id>/<target id>), the
+         old versions stay readable (views plan_versions and target_history), task and
+         procedure status history stays with its tasks. The engine then re-evaluates every
+         target and reporting duty. Initialises the database first (as chitieu init).
+check    checks every FILE against the plans the database holds (read-only; the shipped plans
+         when no database can be read) and says what an import would do. Writes nothing.
+list     every plan with its current version, unit, document, targets, tasks and report day.
+
+Problems are printed one a line, Vietnamese first, with the file and the path inside it:
+  plan.yaml: targets.1.value: phải là một số (expected number): "85%"
+Exit 0 when done (or valid), 1 when a file has problems (nothing imported), 2 on usage errors.
+  --json     the report (or list) as JSON
+  --show N   how many problems to print (default 50)`,
   units: `chitieu units import — load administrative units
 
 Usage: chitieu units import FILE [FILE…]

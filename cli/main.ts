@@ -13,6 +13,7 @@ interface Command {
 const COMMANDS: Record<keyof typeof COMMAND_HELP, () => Promise<Command>> = {
   init: () => import('./commands/init.ts'),
   units: () => import('./commands/units.ts'),
+  plans: () => import('./commands/plans.ts'),
   ingest: () => import('./commands/ingest.ts'),
   start: () => import('./commands/start.ts'),
   demo: () => import('./commands/demo.ts'),
@@ -23,6 +24,8 @@ const COMMANDS: Record<keyof typeof COMMAND_HELP, () => Promise<Command>> = {
   serve: () => import('./commands/serve.ts'),
   report: () => import('./commands/report.ts'),
   token: () => import('./commands/token.ts'),
+  tasks: () => import('./commands/tasks.ts'),
+  procedures: () => import('./commands/procedures.ts'),
 };
 
 const isCommand = (name: string): name is keyof typeof COMMAND_HELP =>
@@ -35,6 +38,7 @@ Usage: chitieu <command> [options]
 Commands:
   init            create or migrate the database; load units, catalogue and plans
   units import    load full lists of administrative units (CSV or the public JSON)
+  plans           plan files (YAML): import FILE… as versions, check FILE…, list
   ingest FILE…    validate and load reported figures (CSV long or wide, JSON), all-or-nothing
   start           init, load the demo into an empty database, summarise, serve (npm start)
   demo            load a deterministic synthetic demo dataset through the ingest pipeline
@@ -45,8 +49,11 @@ Commands:
   serve           the HTTP API and dashboards (--port 3000, --host 127.0.0.1)
   report          the quarterly pack as an A4 PDF (--unit U --quarter Q --pdf FILE)
   token           API access tokens: create --role R [--unit U] [--label T], list, revoke ID
+  tasks           plan tasks' progress: update FILE… (status changes, all-or-nothing), list
+  procedures      essential procedures' progress: update FILE…, list (as tasks)
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
+Today is the date in Vietnam (Asia/Ho_Chi_Minh); env CHITIEU_TODAY=YYYY-MM-DD fixes it.
 Exit codes: 0 success, 1 rejected input (nothing loaded), 2 usage error.`;
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
@@ -74,6 +81,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // loaded only now: the command has loaded them already, and --help should not
     const { DatabaseBusyError, DatabaseMissingError } = await import('../pipelines/db/connect.ts');
     const { DefinitionError } = await import('../indicators/definitions.ts');
+    const { CalendarError } = await import('../pipelines/normalize/calendar.ts');
     if (error instanceof DatabaseBusyError || error instanceof DatabaseMissingError) {
       io.err(error.message);
       return 1;
@@ -81,6 +89,11 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     if (error instanceof DefinitionError) {
       io.err(error.message);
       return 1;
+    }
+    if (error instanceof CalendarError) {
+      // a bad CHITIEU_TODAY: the command was called wrongly
+      io.err(error.message);
+      return 2;
     }
     if (
       error instanceof TypeError &&

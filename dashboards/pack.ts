@@ -4,14 +4,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../pipelines/db/connect.ts';
 import { badRequest } from '../api/errors.ts';
-import type { UnitIndex } from '../pipelines/normalize/units.ts';
+import type { Unit, UnitIndex } from '../pipelines/normalize/units.ts';
 import {
   formatPeriod,
-  parsePeriod,
   periodEnd,
   periodsIn,
-  type Period,
+  previousPeriod,
 } from '../pipelines/normalize/periods.ts';
+import type { FigurePeriod } from '../pipelines/normalize/lookup.ts';
 import { unitScorecard } from '../api/services/scorecard.ts';
 import { listTasks } from '../api/services/tasks.ts';
 import { listPlans } from '../api/services/plans.ts';
@@ -75,24 +75,23 @@ export interface PackData {
   };
 }
 
+/** The pack of a unit for a quarter (a month or a year is refused: 400 INVALID_PERIOD). */
 export async function packData(
   db: Database,
   units: UnitIndex,
-  unitText: string,
-  quarterText: string,
+  unit: Unit,
+  quarter: FigurePeriod,
 ): Promise<PackData> {
-  const card = await unitScorecard(db, units, { unit: unitText, period: quarterText });
-  const quarter = parsePeriod(card.period) as Period;
   if (quarter.grain !== 'quarter') {
     throw badRequest(
       'INVALID_PERIOD',
-      `the pack is for a quarter (2025-Q4 or Quý IV/2025), not ${quarterText}`,
+      `the pack is for a quarter (2025-Q4 or Quý IV/2025), not ${formatPeriod(quarter)}`,
     );
   }
+  const card = await unitScorecard(db, { unit, period: quarter });
   const asOf = periodEnd(quarter);
-  const before = card.previous_period
-    ? await unitScorecard(db, units, { unit: card.unit.unit_id, period: card.previous_period })
-    : null;
+  const previous = previousPeriod(quarter);
+  const before = previous ? await unitScorecard(db, { unit, period: previous }) : null;
   const previousStatus = new Map<string, string>();
   for (const row of before?.rows ?? [])
     for (const t of row.targets) previousStatus.set(t.target_id, t.status);
@@ -136,12 +135,8 @@ export async function packData(
   const scope = await packScope(db, units, card.unit.unit_id, asOf);
   const tasks = await listTasks(db, units, { as_of: asOf, overdue: true });
   const overdueTasks = tasks.tasks.filter((t) => t.overdue && scope.has(t.plan_id));
-  const months = periodsIn(quarter, 'month').map(formatPeriod);
-  const reporting = await reportingGrid(db, units, {
-    unit: card.unit.unit_id,
-    from: months[0],
-    to: months[months.length - 1],
-  });
+  const months = periodsIn(quarter, 'month');
+  const reporting = await reportingGrid(db, { unit, from: months[0], to: months.at(-1) });
   const late = new Map<string, { unit_id: string; name: string; late: number; missing: number }>();
   const names = new Map(reporting.units.map((u) => [u.unit_id, u.name]));
   for (const c of reporting.cells) {
@@ -155,11 +150,7 @@ export async function packData(
     entry[c.status]++;
     late.set(c.unit_id, entry);
   }
-  const quality = await qualityFindings(db, units, {
-    unit: card.unit.unit_id,
-    period: card.period,
-    limit: 1,
-  });
+  const quality = await qualityFindings(db, { unit, period: quarter, limit: 1 });
 
   return {
     unit: card.unit,

@@ -4,9 +4,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HttpError } from '../api/errors.ts';
-import { today } from '../api/services/common.ts';
-import { LookupError } from '../indicators/scorecard.ts';
+import { BusyError, HttpError } from '../api/errors.ts';
+import { Gate } from '../api/plugins/limits.ts';
+import { errorBody } from '../api/plugins/errors.ts';
+import { today } from '../pipelines/normalize/calendar.ts';
+import { periodEnd } from '../pipelines/normalize/periods.ts';
+import { findUnit, LookupError, readPeriod } from '../pipelines/normalize/lookup.ts';
 import { readLang, words } from './i18n/index.ts';
 import { layout, href, type PageContext } from './layout.ts';
 import { html } from './render/html.ts';
@@ -14,8 +17,8 @@ import { PAGES } from './pages/index.ts';
 import { loadPack, packBody, packTitle } from './pages/pack.ts';
 import { packData, saveReview } from './pack.ts';
 import { htmlToPdf, BrowserMissingError } from './browser.ts';
-import { pageQuarter } from './pages/common.ts';
-import { ROLE_ACCESS } from '../api/plugins/auth.ts';
+import { pageScope } from './pages/common.ts';
+import { ROLE_ACCESS, tooManyFailures } from '../api/plugins/auth.ts';
 import { projectFile } from '../pipelines/db/connect.ts';
 
 const STATIC = projectFile('dashboards/static');
@@ -63,7 +66,10 @@ export function packDocument(ctx: PageContext, page: Awaited<ReturnType<typeof l
   };
 }
 
-/** Saves a unit's pack for a quarter as it is now, through the write queue. */
+/**
+ * Saves a unit's pack for a quarter as it is now, through the write queue. The form's text is
+ * read here: the quarter, then the unit at the quarter's end.
+ */
 export async function reviewPack(
   fastify: FastifyInstance,
   unitText: string,
@@ -71,13 +77,35 @@ export async function reviewPack(
   by: string,
 ) {
   const units = await fastify.warehouse.units();
+  const quarter = readPeriod(quarterText);
+  const unit = findUnit(units, unitText, periodEnd(quarter));
   const version = fastify.warehouse.meta.version;
   return fastify.warehouse.write(async (db) =>
-    saveReview(db, await packData(db, units, unitText, quarterText), by, version),
+    saveReview(db, await packData(db, units, unit, quarter), by, version),
   );
 }
 
-export default async function dashboards(fastify: FastifyInstance) {
+export interface DashboardsOptions {
+  /** prints a standalone HTML document to PDF; Chromium unless a test gives a fake */
+  printer?: (documentHtml: string) => Promise<Buffer>;
+}
+
+export default async function dashboards(
+  fastify: FastifyInstance,
+  options: DashboardsOptions = {},
+) {
+  const printer = options.printer ?? ((documentHtml: string) => htmlToPdf(documentHtml));
+  // each print is a Chromium of its own (~150MB, a core): a few at once, a few waiting, then 503
+  const printing = new Gate({
+    concurrency: fastify.config.pdfConcurrency,
+    queue: fastify.config.pdfQueue,
+    maxWaitMs: 60_000,
+    retryAfter: 15,
+    code: 'PRINT_BUSY',
+    en: 'the server is busy printing other packs',
+    vi: 'máy chủ đang bận in các báo cáo khác',
+  });
+
   fastify.get('/static/style.css', async (_request, reply) =>
     reply
       .header('content-type', 'text/css; charset=utf-8')
@@ -110,34 +138,44 @@ export default async function dashboards(fastify: FastifyInstance) {
     const ctx = pageContext(fastify, request);
     const units = await fastify.warehouse.units();
     const document = await fastify.warehouse.read(async (db) => {
-      const unitText = ctx.query.unit ?? 'VN';
-      const quarter = await pageQuarter(db, ctx, unitText, units);
-      return packDocument(
-        ctx,
-        await loadPack(db, units, unitText, quarter, ctx.query.current === '1'),
-      );
+      const { unit, quarter } = await pageScope(db, ctx, ctx.query.unit ?? 'VN', units);
+      return packDocument(ctx, await loadPack(db, units, unit, quarter, ctx.query.current === '1'));
     });
     // printed once per URL and data version: Chromium is the costliest thing the server runs
     reply.header('content-disposition', `attachment; filename="${document.fileName}"`);
-    return fastify.responses.send(
-      request,
-      reply,
-      async () => {
-        try {
-          return await htmlToPdf(document.html);
-        } catch (error) {
-          if (error instanceof BrowserMissingError) {
-            throw new HttpError(503, 'NO_BROWSER', error.message);
+    try {
+      return await fastify.responses.send(
+        request,
+        reply,
+        async () => {
+          try {
+            return await printing.run(() => printer(document.html));
+          } catch (error) {
+            if (error instanceof BrowserMissingError) {
+              throw new HttpError(503, 'NO_BROWSER', error.message);
+            }
+            throw error;
           }
-          throw error;
-        }
-      },
-      'application/pdf',
-    );
+        },
+        'application/pdf',
+      );
+    } catch (error) {
+      if (!(error instanceof BusyError)) throw error;
+      // whoever asked for a file gets JSON they can read, in the page's language, not a PDF name
+      reply.removeHeader('content-disposition');
+      reply.removeHeader('etag');
+      return reply
+        .code(503)
+        .header('retry-after', String(error.retryAfter))
+        .header('cache-control', 'no-store')
+        .header('content-type', 'application/json; charset=utf-8')
+        .send(errorBody(error.code, ctx.lang === 'en' ? error.message : error.vi));
+    }
   });
 
   // "Save as reviewed" from the pack page: a plain form carrying an admin token (a browser form
-  // cannot send a bearer header); audited like every write.
+  // cannot send a bearer header); audited like every write. A token that is no token counts as a
+  // failed authentication, as a bad bearer token does (the same count per address, then 429).
   fastify.addContentTypeParser(
     'application/x-www-form-urlencoded',
     { parseAs: 'string', bodyLimit: 16 * 1024 },
@@ -146,6 +184,10 @@ export default async function dashboards(fastify: FastifyInstance) {
   fastify.post('/pack/review', { schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string>;
     const token = fastify.tokens.verify(form.token ?? '');
+    if (!token) {
+      const wait = await fastify.failedAuthentication(request);
+      if (wait !== null) throw tooManyFailures(wait);
+    }
     if (!token || !ROLE_ACCESS[token.role].includes('admin')) {
       await fastify.audit(request, {
         action: 'pack.review',
@@ -192,6 +234,9 @@ export default async function dashboards(fastify: FastifyInstance) {
     else if (error.statusCode && error.statusCode < 500)
       [status, message] = [error.statusCode, error.message];
     else request.log.error({ err: error }, 'page failed');
+    if (error instanceof HttpError && error.retryAfter !== undefined) {
+      reply.header('retry-after', String(error.retryAfter));
+    }
     return reply
       .code(status)
       .header('content-type', HTML_TYPE)

@@ -2,11 +2,12 @@
 // core.audit — who (token id, role, label), when, which batch, the status answered — written
 // through the warehouse's write queue. Handlers record their own outcome with details; a write
 // request that ends before its handler records anything (no or a bad token, the wrong role, a
-// body Fastify refused, a crash) is recorded once its response is sent.
+// body Fastify refused, a crash) is recorded once its response is sent; so is the one 429 per
+// address and minute that locks an address out after repeated failed authentications.
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { Access } from './auth.ts';
+import { WRITES } from './auth.ts';
 
 export interface AuditEntry {
   /** what was attempted: ingest, token.create, token.revoke, … */
@@ -17,9 +18,6 @@ export interface AuditEntry {
   /** stored as JSON */
   detail?: Record<string, unknown> | null;
 }
-
-/** Audited routes: everything that may change what the server holds. */
-const WRITES: readonly Access[] = ['ingest', 'admin'];
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -101,24 +99,37 @@ export default fp(
     });
 
     fastify.addHook('onSend', async (request, reply, payload) => {
-      if (reply.statusCode >= 400 && isWrite(request) && !request.audited) {
+      if (reply.statusCode >= 400 && (isWrite(request) || request.lockedOut) && !request.audited) {
         request.auditError = errorCode(payload);
       }
       return payload;
     });
 
     // Refusals before the handler ran (401, 403 for the wrong role, 415 from the body parser)
-    // and crashes. 429s are left to the request log: counting them here would let anyone fill
-    // the table; the failures that led to them are already rows.
+    // and crashes. 429s are left to the request log — a row each would let anyone fill the
+    // table — except the one that locks an address out, on any route: one row per address and
+    // window, beside the failures that led to it.
     fastify.addHook('onResponse', async (request, reply) => {
-      if (request.audited || !isWrite(request) || reply.statusCode === 429) return;
-      const config = request.routeOptions.config;
-      try {
-        await fastify.audit(request, {
+      if (request.audited) return;
+      let entry: AuditEntry;
+      if (request.lockedOut === 'tripped') {
+        entry = {
+          action: 'auth.locked',
+          status: reply.statusCode,
+          detail: { error: request.auditError ?? 'TOO_MANY_FAILED_AUTH' },
+        };
+      } else if (!isWrite(request) || reply.statusCode === 429) {
+        return;
+      } else {
+        const config = request.routeOptions.config;
+        entry = {
           action: config?.action ?? config?.access ?? 'write',
           status: reply.statusCode,
           detail: request.auditError ? { error: request.auditError } : null,
-        });
+        };
+      }
+      try {
+        await fastify.audit(request, entry);
       } catch (error) {
         // the answer is already sent: nobody is left to tell but the log
         request.log.error({ err: error }, 'audit row not written');

@@ -1,28 +1,38 @@
 // Bearer tokens and roles. Each route says what it needs in `config.access`; reads may be open
-// (config), uploads need a reporter or admin, SQL an analyst or admin, token administration an
-// admin. Repeated failed authentications from one address are answered 429 for the rest of the
-// minute. A reporter's unit is resolved where it matters (reporterScope, at upload time).
+// (config), uploads need a reporter or admin, task and procedure progress a planner or admin, SQL
+// an analyst or admin, token administration an admin. Failed authentications (a bad token; a write with no token at all, which would otherwise
+// let anyone fill core.audit) are counted per client address by @fastify/rate-limit: past the
+// limit in a minute they get 429, while a valid token from the same address still passes — many
+// people share one address behind an office's NAT, and a lock that shut them out would let anyone
+// there deny them the service. Guessing stays hopeless: a secret is 256 bits. A reporter's or a
+// planner's unit is resolved where it matters (tokenUnit, at upload or at recording time).
 import fp from 'fastify-plugin';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenStore, type Role, type StoredToken } from '../tokens.ts';
 import { HttpError } from '../errors.ts';
 import { errorBody } from './errors.ts';
 import { findUnit, LookupError } from '../../indicators/scorecard.ts';
 import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
 
-export type Access = 'read' | 'ingest' | 'sql' | 'admin';
+/** 'plan': recording the progress of plans' tasks and procedures (within a planner's scope). */
+export type Access = 'read' | 'ingest' | 'plan' | 'sql' | 'admin';
+
+/** Routes that may change what the server holds: audited, and a try without a token counts. */
+export const WRITES: readonly Access[] = ['ingest', 'plan', 'admin'];
 
 export const ROLE_ACCESS: Record<Role, readonly Access[]> = {
   viewer: ['read'],
   reporter: ['read', 'ingest'],
+  planner: ['read', 'plan'],
   analyst: ['read', 'sql'],
-  admin: ['read', 'ingest', 'sql', 'admin'],
+  admin: ['read', 'ingest', 'plan', 'sql', 'admin'],
 };
 
 export interface Principal {
   token_id: string;
   role: Role;
-  /** reporter scope as written on the token (unit id or code); null: everywhere */
+  /** reporter or planner scope as written on the token (unit id or code); null: everywhere */
   unit: string | null;
   label: string;
 }
@@ -34,9 +44,19 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     principal: Principal | null;
+    /**
+     * 'tripped': this request's failed authentication crossed the limit (the one audited);
+     * 'held': its address was already over it
+     */
+    lockedOut: 'tripped' | 'held' | null;
   }
   interface FastifyInstance {
     tokens: TokenStore;
+    /**
+     * Counts a failed authentication from the request's address: null while under the limit,
+     * else the seconds until the address may try again (answer 429 with them as Retry-After).
+     */
+    failedAuthentication(request: FastifyRequest): Promise<number | null>;
   }
 }
 
@@ -47,16 +67,17 @@ export interface AuthOptions {
 }
 
 /**
- * The unit a reporter may load figures for (with everything under it), read at `date`: the token
- * holds a unit id, or a code stored as given when the database was busy at `token create`. A
- * token whose unit names nothing is refused, never widened to everywhere.
+ * The unit a scoped token's holder acts for (with everything under it), read at `date`: the figures
+ * a reporter may load, the plans a planner may record progress for. The token holds a unit id, or
+ * a code stored as given when the database was busy at `token create`. A token whose unit names
+ * nothing is refused, never widened to everywhere.
  */
-export function reporterScope(index: UnitIndex, principal: Principal, date: string): Unit {
+export function tokenUnit(index: UnitIndex, principal: Principal, date: string): Unit {
   if (!principal.unit) {
     throw new HttpError(
       403,
       'TOKEN_WITHOUT_UNIT',
-      `reporter token ${principal.token_id} names no unit; an admin must issue one with --unit`,
+      `${principal.role} token ${principal.token_id} names no unit; an admin must issue one with --unit`,
     );
   }
   try {
@@ -66,11 +87,14 @@ export function reporterScope(index: UnitIndex, principal: Principal, date: stri
     throw new HttpError(
       403,
       'TOKEN_UNIT_UNRESOLVED',
-      `the unit of reporter token ${principal.token_id} (${principal.unit}) cannot be resolved: ` +
+      `the unit of ${principal.role} token ${principal.token_id} (${principal.unit}) cannot be resolved: ` +
         `${error.message}; an admin must issue a new token`,
     );
   }
 }
+
+/** A reporter's unit, as the upload route names it. */
+export const reporterScope = tokenUnit;
 
 const REALM = 'Bearer realm="chitieu"';
 
@@ -81,38 +105,48 @@ const principalOf = (t: StoredToken): Principal => ({
   label: t.label,
 });
 
-/** Failed attempts per client address in the current minute. */
-class FailureCounter {
-  private window = 0;
-  private counts = new Map<string, number>();
+const WINDOW_MS = 60_000;
 
-  constructor(private readonly limit: number) {}
-
-  private roll(now: number) {
-    const window = Math.floor(now / 60_000);
-    if (window !== this.window) {
-      this.window = window;
-      this.counts.clear();
-    }
-  }
-
-  blocked(ip: string, now = Date.now()): number | null {
-    this.roll(now);
-    return (this.counts.get(ip) ?? 0) >= this.limit ? 60 - Math.floor((now / 1000) % 60) : null;
-  }
-
-  fail(ip: string, now = Date.now()): void {
-    this.roll(now);
-    this.counts.set(ip, (this.counts.get(ip) ?? 0) + 1);
-  }
-}
+export const tooManyFailures = (wait: number) =>
+  new HttpError(
+    429,
+    'TOO_MANY_FAILED_AUTH',
+    `too many failed authentications from this address; retry in ${wait} s`,
+    wait,
+  );
 
 export default fp(
   async function authPlugin(fastify: FastifyInstance, options: AuthOptions) {
     const store = new TokenStore(options.tokensPath);
-    const failures = new FailureCounter(options.failuresPerMinute);
     fastify.decorate('tokens', store);
     fastify.decorateRequest('principal', null);
+    fastify.decorateRequest('lockedOut', null);
+
+    // global: false — nothing is limited by route; only failures are counted, through `failures`
+    await fastify.register(rateLimit, { global: false });
+    // the key is the address (an IPv6 address by its /64, as the plugin does by default)
+    const failures = fastify.createRateLimit({
+      max: options.failuresPerMinute,
+      timeWindow: WINDOW_MS,
+    });
+    /** addresses whose lock has been reported in its window: when that window ends */
+    const reported = new Map<string, number>();
+
+    fastify.decorate('failedAuthentication', async (request: FastifyRequest) => {
+      const counted = await failures(request);
+      if (counted.isAllowed || !counted.isExceeded) return null;
+      const now = Date.now();
+      if ((reported.get(counted.key) ?? 0) <= now) {
+        if (reported.size >= 10_000) {
+          for (const [key, until] of reported) if (until <= now) reported.delete(key);
+        }
+        reported.set(counted.key, now + counted.ttl);
+        request.lockedOut = 'tripped';
+      } else {
+        request.lockedOut = 'held';
+      }
+      return Math.max(1, counted.ttlInSeconds);
+    });
 
     const bearer = (request: FastifyRequest): string | null | undefined => {
       const header = request.headers.authorization;
@@ -121,42 +155,54 @@ export default fp(
       return m ? m[1] : null;
     };
 
+    /** 401, or 429 once the address has failed too often. */
+    const refuse = async (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      challenge: string,
+      code: string,
+      message: string,
+    ) => {
+      const wait = await fastify.failedAuthentication(request);
+      if (wait !== null) {
+        const error = tooManyFailures(wait);
+        return reply
+          .code(429)
+          .header('retry-after', String(wait))
+          .send(errorBody(error.code, error.message));
+      }
+      reply.header('www-authenticate', challenge);
+      return reply.code(401).send(errorBody(code, message));
+    };
+
     fastify.addHook('onRequest', async (request, reply) => {
       // CORS preflights carry no credentials by design; the cors plugin answers them
       if (request.method === 'OPTIONS') return;
       const access: Access = request.routeOptions.config?.access ?? 'read';
       const given = bearer(request);
       if (given !== undefined) {
-        const wait = failures.blocked(request.ip);
-        if (wait !== null) {
-          reply.header('retry-after', String(wait));
-          return reply
-            .code(429)
-            .send(
-              errorBody(
-                'TOO_MANY_FAILED_AUTH',
-                `too many failed authentications; retry in ${wait} s`,
-              ),
-            );
-        }
         const token = given === null ? null : store.verify(given);
         if (!token) {
-          failures.fail(request.ip);
           // RFC 6750 §3: the scheme, and why this token was not accepted
-          reply.header('www-authenticate', `${REALM}, error="invalid_token"`);
-          return reply
-            .code(401)
-            .send(errorBody('INVALID_TOKEN', 'the bearer token is unknown, malformed or revoked'));
+          return refuse(
+            request,
+            reply,
+            `${REALM}, error="invalid_token"`,
+            'INVALID_TOKEN',
+            'the bearer token is unknown, malformed or revoked',
+          );
         }
         request.principal = principalOf(token);
       }
       const principal = request.principal;
       if (access === 'read' && (options.openReads || principal)) return;
       if (!principal) {
+        const message = `this needs a bearer token (${access})`;
+        if (WRITES.includes(access)) {
+          return refuse(request, reply, REALM, 'UNAUTHENTICATED', message);
+        }
         reply.header('www-authenticate', REALM);
-        return reply
-          .code(401)
-          .send(errorBody('UNAUTHENTICATED', `this needs a bearer token (${access})`));
+        return reply.code(401).send(errorBody('UNAUTHENTICATED', message));
       }
       if (!ROLE_ACCESS[principal.role].includes(access)) {
         reply.header('www-authenticate', `${REALM}, error="insufficient_scope"`);

@@ -1,9 +1,10 @@
 // The one error handler: {error: {code, message}}; the caller's mistakes get a 4xx and their
-// message, everything else a 500 with no detail (logged in full).
+// message, a limit the server sets a 503 with Retry-After, everything else a 500 with no detail
+// (logged in full) — or a 503 when DuckDB ran out of memory, which passes.
 import fp from 'fastify-plugin';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { HttpError } from '../errors.ts';
+import { FAULT_ANSWER, HttpError, OUT_OF_MEMORY_RETRY_S, serverFault } from '../errors.ts';
 import { LookupError } from '../../indicators/scorecard.ts';
 
 const LOOKUP_STATUS: Record<LookupError['code'], number> = {
@@ -43,6 +44,7 @@ export default fp(
           .send(errorBody('INVALID_REQUEST', `invalid ${error.validationContext}: ${detail}`));
       }
       if (error instanceof HttpError) {
+        if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
         return reply.code(error.statusCode).send(errorBody(error.code, error.message));
       }
       if (error instanceof LookupError) {
@@ -55,9 +57,9 @@ export default fp(
         return reply.code(status).send(errorBody(code, error.message));
       }
       request.log.error({ err: error }, 'request failed');
-      return reply
-        .code(500)
-        .send(errorBody('INTERNAL', 'internal error; the server log has the details'));
+      const answer = FAULT_ANSWER[serverFault(String(error.message)) ?? 'internal'];
+      if (answer.status === 503) reply.header('retry-after', String(OUT_OF_MEMORY_RETRY_S));
+      return reply.code(answer.status).send(errorBody(answer.code, answer.message));
     });
     fastify.setNotFoundHandler((request, reply) =>
       reply

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Database } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { refreshPending } from '../../indicators/compute/refresh.ts';
 
 export interface DataMeta {
   /** changes whenever anything the API serves may have changed */
@@ -45,6 +46,8 @@ export class Warehouse {
     const readers: Database[] = [];
     for (let i = 0; i < READERS; i++) readers.push(await writer.fork());
     const warehouse = new Warehouse(writer, readers);
+    // a batch whose refresh a killed process cut short is completed before anything is served
+    await refreshPending(writer);
     await warehouse.refreshMeta();
     return warehouse;
   }

@@ -1,6 +1,8 @@
 // GET /api/export/{observations|progress}.{csv|parquet|arrow}: a view, filtered by unit subtree,
 // period range and indicator, as a download. CSV and Arrow stream as DuckDB produces them;
 // Parquet is written to a temporary file first (its footer comes last) and streamed from there.
+// Each holds a slot of fastify.limits.exports while it uses DuckDB: a few at once, a few waiting,
+// the rest 503 with Retry-After (50 at once had run the instance out of memory).
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -14,16 +16,21 @@ import {
 } from '../services/export.ts';
 import { exportParams, exportQuery } from '../schemas/export.ts';
 import { z } from 'zod';
-import { errors } from '../schemas/common.ts';
+import { errorSchema, errors } from '../schemas/common.ts';
 import type { Database } from '../../pipelines/db/connect.ts';
+import type { Release } from '../plugins/limits.ts';
 
-/** Closes a connection once, whichever of the stream's ends comes first. */
-function closer(db: Database) {
+/** Closes a connection and gives its export slot back once, whichever of the ends comes first. */
+function closer(db: Database, release: Release) {
   let closed = false;
   return () => {
     if (!closed) {
       closed = true;
-      db.close();
+      try {
+        db.close();
+      } finally {
+        release();
+      }
     }
   };
 }
@@ -44,16 +51,24 @@ const exportRoutes: FastifyPluginAsyncZod = async (fastify) => {
         response: {
           200: z.unknown().describe('the file: text/csv, Parquet or an Arrow IPC stream'),
           ...errors,
+          503: errorSchema.describe('too many exports at once (Retry-After says when to retry)'),
         },
       },
     },
     async (request, reply) => {
       const { kind, format } = request.params;
       const index = await fastify.warehouse.units();
+      const release = await fastify.limits.exports.acquire();
       // a connection of its own for as long as the download lasts: a slow client must not
       // hold one of the readers the dashboards share
-      const db = await fastify.warehouse.writer.fork();
-      const close = closer(db);
+      let db: Database;
+      try {
+        db = await fastify.warehouse.writer.fork();
+      } catch (error) {
+        release();
+        throw error;
+      }
+      const close = closer(db, release);
       let handedOver = false;
       try {
         const filters = await resolveFilters(db, index, request.query);

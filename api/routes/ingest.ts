@@ -9,11 +9,19 @@ import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ingestFile, type IngestReport } from '../../pipelines/load/ingest.ts';
-import { batchMonths, refresh } from '../../indicators/compute/refresh.ts';
-import { badRequest, HttpError } from '../errors.ts';
+import type { IngestReport } from '../../pipelines/load/ingest.ts';
+import { ingestAndRefresh } from '../../indicators/ingest.ts';
+import {
+  badRequest,
+  FAULT_ANSWER,
+  HttpError,
+  OUT_OF_MEMORY_RETRY_S,
+  serverFault,
+  type ServerFault,
+} from '../errors.ts';
+import type { Problem } from '../../pipelines/load/problems.ts';
 import { reporterScope, type Principal } from '../plugins/auth.ts';
-import { findUnit } from '../../indicators/scorecard.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { errorSchema, errors } from '../schemas/common.ts';
 import { today } from '../services/common.ts';
 import {
@@ -104,6 +112,29 @@ const reportDetail = (r: IngestReport, scope: string | null) => ({
 
 const loadedBy = (p: Principal) => `token:${p.token_id} (${p.label})`;
 
+/**
+ * A rejection that is the server's fault, not the file's: the pipeline reports DuckDB giving up on
+ * a file as a whole-file problem (it cannot always tell a malformed CSV from its own failure), so
+ * an out-of-memory or a full disk there would read as "your file is bad" (422). Only whole-file
+ * problems are looked at: a row's message may quote the file's own text.
+ */
+export function rejectionFault(errors: readonly Problem[]): ServerFault | null {
+  for (const p of errors) {
+    const fault = p.row === null ? serverFault(p.message) : null;
+    if (fault) return fault;
+  }
+  return null;
+}
+
+/** The status and code of an error thrown while ingesting, as the error handler will answer it. */
+function thrownAnswer(error: unknown): { status: number; code: string } {
+  if (error instanceof HttpError) return { status: error.statusCode, code: error.code };
+  const e = error as Partial<FastifyError>;
+  if (e.statusCode && e.statusCode < 500)
+    return { status: e.statusCode, code: e.code ?? 'INVALID_REQUEST' };
+  return FAULT_ANSWER[serverFault(String(e.message)) ?? 'internal'];
+}
+
 const ingest: FastifyPluginAsyncZod = async (fastify) => {
   const limit = fastify.config.bodyLimit;
   // registered here, so that only this route reads multipart bodies
@@ -128,6 +159,10 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           413: errorSchema,
           415: errorSchema,
           422: ingestRefusalSchema.describe('rejected: every problem, nothing loaded'),
+          500: errorSchema.describe('the server failed (INTERNAL, SERVER_IO_ERROR); not the file'),
+          503: errorSchema.describe(
+            'the server ran out of memory (SERVER_OUT_OF_MEMORY; Retry-After); not the file',
+          ),
         },
       },
     },
@@ -156,7 +191,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           ? findUnit(await fastify.warehouse.units(), upload.fields.parent, asOf).unit_id
           : undefined;
         const done = await fastify.warehouse.write(async (db) => {
-          report = await ingestFile(db, upload.path, {
+          const outcome = await ingestAndRefresh(db, upload.path, {
             dryRun: upload.fields.dry_run ?? false,
             layout: upload.fields.layout,
             period: upload.fields.period,
@@ -167,13 +202,32 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
             ...(scope ? { scopeUnitId: scope } : {}),
             ...(parentUnitId ? { parentUnitId } : {}),
           });
-          // the engine follows the data, as after `chitieu ingest`: the months this batch touched
-          if (report.status === 'loaded' && report.batchId) {
-            await refresh(db, { months: await batchMonths(db, report.batchId) });
-          }
+          // the engine followed the data, as after `chitieu ingest`: this batch's months and any
+          // refresh an earlier, interrupted upload still owed
+          report = outcome.report;
           return report;
         });
         const r = asReported(done);
+        const fault = r.status === 'rejected' ? rejectionFault(r.errors) : null;
+        if (fault) {
+          const answer = FAULT_ANSWER[fault];
+          request.log.error(
+            { file: r.file, problems: r.errors.filter((p) => p.row === null) },
+            `ingest failed on the server's side (${fault}), not on the file`,
+          );
+          await fastify.audit(request, {
+            action: 'ingest',
+            status: answer.status,
+            detail: { ...reportDetail(done, scope), error: answer.code },
+          });
+          if (answer.status === 503) reply.header('retry-after', String(OUT_OF_MEMORY_RETRY_S));
+          return reply.code(answer.status).send({
+            error: {
+              code: answer.code,
+              message: `${r.file}: nothing loaded; ${answer.message}`,
+            },
+          });
+        }
         if (r.status !== 'rejected') {
           await fastify.audit(request, {
             action: 'ingest',
@@ -204,9 +258,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
         });
       } catch (error) {
         if (!request.audited) {
-          const e = error as Partial<FastifyError> & { code?: string };
-          const status =
-            e instanceof HttpError || (e.statusCode && e.statusCode < 500) ? e.statusCode! : 500;
+          const { status, code } = thrownAnswer(error);
           const partial = report as IngestReport | null;
           await fastify.audit(request, {
             action: 'ingest',
@@ -214,7 +266,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
             // a batch that loaded before the engine failed is still a batch
             batch_id: partial?.batchId ?? null,
             detail: {
-              error: e instanceof HttpError ? e.code : (e.code ?? 'INTERNAL'),
+              error: code,
               ...(partial ? reportDetail(partial, scope) : {}),
             },
           });

@@ -1,7 +1,9 @@
 // GET /api/ranking: a unit's children compared on one indicator in one period.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { errors } from '../schemas/common.ts';
-import { rankingQuery, rankingResponse } from '../schemas/ranking.ts';
+import { rankingQuery, rankingResponse, type RankingQuery } from '../schemas/ranking.ts';
 import { ranking } from '../services/ranking.ts';
 import { cachedRead } from './cached.ts';
 
@@ -18,7 +20,9 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: rankingResponse, ...errors },
       },
     },
-    cachedRead(fastify, ranking),
+    cachedRead(fastify, (db, units, query: RankingQuery) =>
+      ranking(db, { ...query, unit: findUnit(units, query.unit, periodEnd(query.period)) }),
+    ),
   );
 };
 

@@ -1,8 +1,11 @@
 // GET /api/reporting: who reported each month and when, as a unit × month grid.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { errors } from '../schemas/common.ts';
-import { reportingQuery, reportingResponse } from '../schemas/reporting.ts';
+import { reportingQuery, reportingResponse, type ReportingQuery } from '../schemas/reporting.ts';
 import { reportingGrid } from '../services/reporting.ts';
+import { today } from '../services/common.ts';
 import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
@@ -18,7 +21,12 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: reportingResponse, ...errors },
       },
     },
-    cachedRead(fastify, reportingGrid),
+    cachedRead(fastify, (db, units, query: ReportingQuery) =>
+      reportingGrid(db, {
+        ...query,
+        unit: findUnit(units, query.unit, query.to ? periodEnd(query.to) : today()),
+      }),
+    ),
   );
 };
 

@@ -1,7 +1,9 @@
 // GET /api/scorecard: a unit's every indicator for a period with its binding targets (DESIGN.md §5).
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { errors } from '../schemas/common.ts';
-import { scorecardQuery, scorecardResponse } from '../schemas/scorecard.ts';
+import { scorecardQuery, scorecardResponse, type ScorecardQuery } from '../schemas/scorecard.ts';
 import { unitScorecard } from '../services/scorecard.ts';
 import { cachedRead } from './cached.ts';
 
@@ -18,7 +20,12 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: scorecardResponse, ...errors },
       },
     },
-    cachedRead(fastify, unitScorecard),
+    cachedRead(fastify, (db, units, query: ScorecardQuery) =>
+      unitScorecard(db, {
+        unit: findUnit(units, query.unit, periodEnd(query.period)),
+        period: query.period,
+      }),
+    ),
   );
 };
 

@@ -1,8 +1,11 @@
 // GET /api/series: one indicator of one unit over time, with targets, expected paths and projections.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { errors } from '../schemas/common.ts';
-import { seriesQuery, seriesResponse } from '../schemas/series.ts';
+import { seriesQuery, seriesResponse, type SeriesQuery } from '../schemas/series.ts';
 import { series } from '../services/series.ts';
+import { today } from '../services/common.ts';
 import { cachedRead } from './cached.ts';
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
@@ -18,7 +21,12 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
         response: { 200: seriesResponse, ...errors },
       },
     },
-    cachedRead(fastify, series),
+    cachedRead(fastify, (db, units, query: SeriesQuery) =>
+      series(db, {
+        ...query,
+        unit: findUnit(units, query.unit, query.to ? periodEnd(query.to) : today()),
+      }),
+    ),
   );
 };
 

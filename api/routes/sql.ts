@@ -1,32 +1,27 @@
 // POST /api/sql: analysts' read-only SQL over the views, as JSON or an Arrow IPC stream. The
-// sandbox (services/sql.ts) has connections of its own, so a heavy query never takes a reader
-// that dashboards need.
+// sandbox (services/sql.ts) runs each query in a process of its own on a copy of the views: the
+// server only relays the answer's bytes, so a heavy query never takes its memory or a reader that
+// dashboards need.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { SqlSandbox, type SqlResult } from '../services/sql.ts';
-import {
-  ArrowStreamEncoder,
-  arrowBatch,
-  arrowSchema,
-  jsonRows,
-  CONTENT_TYPES,
-} from '../services/export.ts';
+import { SqlSandbox } from '../services/sql.ts';
+import { CONTENT_TYPES } from '../services/export.ts';
 import { sqlBody, sqlResult } from '../schemas/sql.ts';
 import { errors, errorSchema } from '../schemas/common.ts';
 
 const ARROW = 'application/vnd.apache.arrow.stream';
 
-function toArrow(result: SqlResult): Buffer {
-  const schema = arrowSchema(result.columns);
-  return new ArrowStreamEncoder(schema).all(
-    result.batches.map((b) => arrowBatch(schema, b, result.columns)),
-  );
-}
-
 const sql: FastifyPluginAsyncZod = async (fastify) => {
-  const sandbox = await SqlSandbox.open(fastify.warehouse.writer, {
-    timeoutMs: fastify.config.sqlTimeoutMs,
-    rowLimit: fastify.config.sqlRowLimit,
-  });
+  const { warehouse, config } = fastify;
+  const sandbox = new SqlSandbox(
+    { fork: () => warehouse.writer.fork(), version: () => warehouse.meta.version },
+    {
+      timeoutMs: config.sqlTimeoutMs,
+      rowLimit: config.sqlRowLimit,
+      // beside the database: the copy is as private as the file, and on the same disk
+      directory: `${config.dbPath}.sql`,
+    },
+  );
+  warehouse.onChange(() => sandbox.refresh());
   fastify.addHook('onClose', async () => sandbox.close());
 
   fastify.post(
@@ -37,38 +32,33 @@ const sql: FastifyPluginAsyncZod = async (fastify) => {
         tags: ['sql'],
         summary: 'Read-only SQL over the analyst views (analyst or admin token)',
         description:
-          `One SELECT over the views of the analyst contract; at most ${fastify.config.sqlRowLimit} rows ` +
-          `(\`truncated\` says when there were more) and ${fastify.config.sqlTimeoutMs} ms. ` +
+          `One SELECT over the views of the analyst contract; at most ${config.sqlRowLimit} rows ` +
+          `(\`truncated\` says when there were more) and ${config.sqlTimeoutMs} ms. ` +
           `With \`Accept: ${ARROW}\` the rows come as an Arrow IPC stream (headers x-row-count, ` +
-          'x-truncated, x-row-limit). Refused: files, settings, the catalogue, extensions, writes.',
+          'x-truncated, x-row-limit). Refused: files, settings, the catalogue, extensions, writes. ' +
+          'Each query runs in a sandbox process with a memory limit (SQL_MEMORY_LIMIT) and a time ' +
+          'limit (SQL_TIMEOUT); answers longer than 64 MB are refused (SQL_RESULT_TOO_LARGE).',
         security: [{ bearer: [] }],
         body: sqlBody,
         response: { 200: sqlResult, ...errors, 408: errorSchema, 503: errorSchema },
       },
     },
     async (request, reply) => {
-      const result = await sandbox.query(request.body.sql);
+      const arrow = (request.headers.accept ?? '').includes(ARROW);
+      const answer = await sandbox.query(request.body.sql, arrow ? 'arrow' : 'json');
       reply.header('cache-control', 'no-store');
-      if ((request.headers.accept ?? '').includes(ARROW)) {
-        return (
-          reply
-            .header('content-type', CONTENT_TYPES.arrow)
-            .header('x-row-count', String(result.row_count))
-            .header('x-truncated', String(result.truncated))
-            .header('x-row-limit', String(result.row_limit))
-            .header('x-elapsed-ms', String(result.elapsed_ms))
-            // a Buffer is sent as it is; the 200 schema describes the JSON answer
-            .send(toArrow(result) as never)
-        );
+      // the body was built in the sandbox process: sent as it is (the 200 schema describes it)
+      if (arrow) {
+        reply
+          .header('content-type', CONTENT_TYPES.arrow)
+          .header('x-row-count', String(answer.rowCount))
+          .header('x-truncated', String(answer.truncated))
+          .header('x-row-limit', String(answer.rowLimit))
+          .header('x-elapsed-ms', String(answer.elapsedMs));
+      } else {
+        reply.header('content-type', 'application/json; charset=utf-8');
       }
-      return {
-        columns: result.columns.map((c) => ({ name: c.name, type: c.type.toString() })),
-        rows: result.batches.flatMap((b) => jsonRows(b, result.columns)),
-        row_count: result.row_count,
-        truncated: result.truncated,
-        row_limit: result.row_limit,
-        elapsed_ms: result.elapsed_ms,
-      };
+      return reply.send(answer.body as never);
     },
   );
 };

@@ -3,15 +3,15 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { badRequest, notFound } from '../errors.ts';
-import { findUnit, LookupError } from '../../indicators/scorecard.ts';
-import { LABEL, listed, ROLES } from '../tokens.ts';
+import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
+import { LABEL, listed, ROLES, SCOPED_ROLES } from '../tokens.ts';
 import { errors } from '../schemas/common.ts';
 import { today } from '../services/common.ts';
 
 const listedSchema = z.object({
   id: z.string().describe('public part of the token, names it in logs and the audit'),
   role: z.enum(ROLES),
-  unit: z.string().nullable().describe("a reporter's unit id (or code, as given)"),
+  unit: z.string().nullable().describe("a reporter's or planner's unit id (or code, as given)"),
   label: z.string(),
   created_at: z.string(),
   revoked_at: z.string().nullable(),
@@ -26,7 +26,7 @@ const createBody = z
       .max(64)
       .optional()
       .describe(
-        'required for a reporter (a GSO code read today, a unit id, or VN); refused otherwise',
+        'required for a reporter or a planner (a GSO code read today, a unit id, or VN); refused otherwise',
       ),
     label: z.string().regex(LABEL, 'one line of 1 to 200 characters').optional(),
   })
@@ -71,11 +71,15 @@ const tokens: FastifyPluginAsyncZod = async (fastify) => {
     },
     async (request, reply) => {
       const { role, unit, label } = request.body;
-      if (role === 'reporter' && !unit) {
-        throw badRequest('INVALID_REQUEST', 'a reporter token needs a unit');
+      const scoped = SCOPED_ROLES.includes(role);
+      if (scoped && !unit) {
+        throw badRequest('INVALID_REQUEST', `a ${role} token needs a unit`);
       }
-      if (role !== 'reporter' && unit) {
-        throw badRequest('INVALID_REQUEST', `unit applies to reporter tokens only, not ${role}`);
+      if (!scoped && unit) {
+        throw badRequest(
+          'INVALID_REQUEST',
+          `unit applies to reporter and planner tokens only, not ${role}`,
+        );
       }
       let scope: string | null = null;
       if (unit) {

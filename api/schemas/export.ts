@@ -1,7 +1,7 @@
 // GET /api/export/{observations|progress}.{csv|parquet|arrow}: the path and the filters.
 import { z } from 'zod';
 import { EXPORT_FORMATS, EXPORT_KINDS } from '../services/export.ts';
-import { periodParam, unitParam } from './common.ts';
+import { periodOrDayParam, unitParam } from './common.ts';
 
 export const exportParams = z.object({
   kind: z.enum(EXPORT_KINDS).describe('the view exported'),
@@ -16,8 +16,12 @@ export const exportQuery = z.object({
     .describe(
       'the unit and its whole subtree; a GSO code is read at the end of `to` (else `from`, else today)',
     ),
-  from: periodParam.optional().describe('rows whose period starts on or after this period starts'),
-  to: periodParam.optional().describe('rows whose period starts on or before this period ends'),
+  from: periodOrDayParam('from')
+    .optional()
+    .describe('rows whose period starts on or after this period starts'),
+  to: periodOrDayParam('to')
+    .optional()
+    .describe('rows whose period starts on or before this period ends'),
   indicator: z
     .string()
     .min(1)
@@ -28,4 +32,4 @@ export const exportQuery = z.object({
     ),
 });
 
-export type ExportQuery = z.infer<typeof exportQuery>;
+export type ExportQuery = z.output<typeof exportQuery>;

@@ -6,7 +6,7 @@ export const severity = z.enum(['info', 'warning', 'error']);
 
 export const qualityQuery = z.object({
   unit: unitParam.optional().describe('findings of this unit and every unit under it'),
-  period: periodParam.optional().describe('findings for periods within this one'),
+  period: periodParam().optional().describe('findings for periods within this one'),
   severity: severity.optional(),
   batch: z.string().min(1).max(100).optional().describe('batch id (a load)'),
   limit: z.coerce.number().int().min(1).max(10_000).default(500).describe('most findings listed'),

@@ -6,7 +6,7 @@ import { targetStatus } from './scorecard.ts';
 export const rankingQuery = z.object({
   indicator: z.string().min(1).max(64).describe('indicator id'),
   unit: unitParam.describe('the parent whose children are ranked (default VN)').default('VN'),
-  period: periodParam,
+  period: periodParam(),
 });
 
 const figure = z.object({
@@ -49,5 +49,5 @@ export const rankingResponse = z.object({
   synthetic: z.boolean(),
 });
 
-export type RankingQuery = z.input<typeof rankingQuery>;
+export type RankingQuery = z.output<typeof rankingQuery>;
 export type RankingResponse = z.infer<typeof rankingResponse>;

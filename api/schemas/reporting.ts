@@ -8,10 +8,12 @@ export const reportingQuery = z.object({
   unit: unitParam
     .default('VN')
     .describe('the unit whose reports (its own and its children’s) are shown; default VN'),
-  from: periodParam
+  from: periodParam('from')
     .optional()
     .describe('first month (a quarter or year starts at its first month)'),
-  to: periodParam.optional().describe('last month (a quarter or year ends at its last month)'),
+  to: periodParam('to')
+    .optional()
+    .describe('last month (a quarter or year ends at its last month)'),
 });
 
 export const reportingResponse = z.object({
@@ -33,5 +35,5 @@ export const reportingResponse = z.object({
   summary: z.record(z.string(), z.number().int()).describe('cells per status'),
 });
 
-export type ReportingQuery = z.input<typeof reportingQuery>;
+export type ReportingQuery = z.output<typeof reportingQuery>;
 export type ReportingResponse = z.infer<typeof reportingResponse>;

@@ -8,7 +8,7 @@ export const targetStatus = z.enum(STATUSES);
 
 export const scorecardQuery = z.object({
   unit: unitParam,
-  period: periodParam,
+  period: periodParam(),
 });
 
 export const scorecardTarget = z.object({
@@ -51,5 +51,5 @@ export const scorecardResponse = z.object({
   synthetic: z.boolean().describe('the figures are the synthetic demo dataset'),
 });
 
-export type ScorecardQuery = z.infer<typeof scorecardQuery>;
+export type ScorecardQuery = z.output<typeof scorecardQuery>;
 export type ScorecardResponse = z.infer<typeof scorecardResponse>;

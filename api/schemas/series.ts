@@ -12,8 +12,8 @@ export const seriesQuery = z.object({
     'a GSO code (read at the end of `to`, else today), a unit id such as p91@2025-07-01, or VN',
   ),
   grain: grain.default('month'),
-  from: periodParam.optional().describe('first period (any grain: 2024 starts at 2024-01)'),
-  to: periodParam.optional().describe('last period (any grain: 2025 ends at 2025-12)'),
+  from: periodParam('from').optional().describe('first period (any grain: 2024 starts at 2024-01)'),
+  to: periodParam('to').optional().describe('last period (any grain: 2025 ends at 2025-12)'),
 });
 
 export const seriesPoint = z.object({
@@ -81,5 +81,5 @@ export const seriesResponse = z.object({
   synthetic: z.boolean(),
 });
 
-export type SeriesQuery = z.input<typeof seriesQuery>;
+export type SeriesQuery = z.output<typeof seriesQuery>;
 export type SeriesResponse = z.infer<typeof seriesResponse>;

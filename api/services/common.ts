@@ -2,13 +2,18 @@
 // with a 404, period ranges, optional SQL filters (fixed fragments, bound values) and data meta.
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { Database } from '../../pipelines/db/connect.ts';
-import { parsePeriod, periodStart } from '../../pipelines/normalize/periods.ts';
+import {
+  formatPeriod,
+  parsePeriod,
+  periodEnd,
+  periodStart,
+  type Period,
+} from '../../pipelines/normalize/periods.ts';
 import type { Unit } from '../../pipelines/normalize/units.ts';
-import { readPeriod } from '../../indicators/scorecard.ts';
 import { badRequest, notFound } from '../errors.ts';
 
-/** Today (UTC) as an ISO date, as the CLI reads it. */
-export const today = (): string => new Date().toISOString().slice(0, 10);
+/** Today in Vietnam (or CHITIEU_TODAY), as everything reads it: the calendar's. */
+export { today } from '../../pipelines/normalize/calendar.ts';
 
 export interface UnitRef {
   unit_id: string;
@@ -60,19 +65,19 @@ export interface Span {
   end: string;
 }
 
-/** A period as given, canonical, with its first and last day; 400 INVALID_PERIOD otherwise. */
-export function readSpan(text: string): Span {
-  const { period, end } = readPeriod(text);
-  const parsed = parsePeriod(period);
-  return { period, start: parsed ? periodStart(parsed) : end, end };
-}
+/** A period's canonical text with its first and last day. */
+export const spanOf = (p: Period): Span => ({
+  period: formatPeriod(p),
+  start: periodStart(p),
+  end: periodEnd(p),
+});
 
 /** `from` and `to` (either may be absent); 400 INVALID_PERIOD when from starts after to ends. */
 export function readRange(
-  from: string | undefined,
-  to: string | undefined,
+  from: Period | undefined,
+  to: Period | undefined,
 ): { from: Span | null; to: Span | null } {
-  const range = { from: from ? readSpan(from) : null, to: to ? readSpan(to) : null };
+  const range = { from: from ? spanOf(from) : null, to: to ? spanOf(to) : null };
   if (range.from && range.to && range.from.start > range.to.end) {
     throw badRequest('INVALID_PERIOD', `from ${range.from.period} is after to ${range.to.period}`);
   }

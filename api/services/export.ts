@@ -43,12 +43,12 @@ import {
 import type { Database } from '../../pipelines/db/connect.ts';
 import {
   formatPeriod,
-  parsePeriod,
   periodEnd,
   periodStart,
+  type Period,
 } from '../../pipelines/normalize/periods.ts';
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { LookupError, findUnit } from '../../indicators/scorecard.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { HttpError } from '../errors.ts';
 import { today } from './common.ts';
 
@@ -377,11 +377,11 @@ export const CONTENT_TYPES: Record<ExportFormat, string> = {
   arrow: 'application/vnd.apache.arrow.stream',
 };
 
-/** The filters as given (query string or command line). */
+/** The filters as given (query string or command line), periods read at that edge (readPeriodOrDay). */
 export interface ExportRequest {
   unit?: string;
-  from?: string;
-  to?: string;
+  from?: Period;
+  to?: Period;
   indicator?: string;
 }
 
@@ -395,20 +395,9 @@ export interface ExportFilters {
   indicator: string | null;
 }
 
-function readPeriodBound(name: string, text: string) {
-  const p = parsePeriod(text);
-  if (p === null) {
-    throw new LookupError(
-      'INVALID_PERIOD',
-      `invalid ${name}: ${text} (a year, quarter, month or day: 2024, 2024-Q3, 2024-07)`,
-    );
-  }
-  return p;
-}
-
 /**
  * Resolves the filters; a code is read as the unit it named at the end of `to` (else of `from`,
- * else today). Throws LookupError (unknown unit → 404, bad period → 400) or HttpError.
+ * else `asOf`, today by default). Throws LookupError (unknown unit → 404) or HttpError.
  */
 export async function resolveFilters(
   db: Database,
@@ -416,8 +405,8 @@ export async function resolveFilters(
   request: ExportRequest,
   asOf = today(),
 ): Promise<ExportFilters> {
-  const from = request.from ? readPeriodBound('from', request.from) : null;
-  const to = request.to ? readPeriodBound('to', request.to) : null;
+  const from = request.from ?? null;
+  const to = request.to ?? null;
   if (from && to && periodStart(from) > periodEnd(to)) {
     throw new HttpError(
       400,

@@ -1,5 +1,6 @@
-// Plans with what they contain (counts), and one plan whole: targets, tasks, procedures, notes,
-// and its lineage up to QĐ 06 and down to the plans derived from it.
+// Plans with what they contain (counts, and how many targets have a measure), and one plan whole:
+// targets with their measure, source and confidence, tasks, procedures, notes, and its lineage up
+// to QĐ 06 and down to the plans derived from it.
 import type { Database } from '../../pipelines/db/connect.ts';
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
 import type { PlanResponse, PlanRow, PlansResponse } from '../schemas/plans.ts';
@@ -9,10 +10,14 @@ import { PROCEDURE_COLUMNS } from './procedures.ts';
 
 // grain: one row per plan, with the number of each thing it contains
 const PLANS = `
-  select p.plan_id, p.unit_code, p.document_no, p.title, strftime(p.issued_on, '%Y-%m-%d') issued_on,
+  select p.plan_id, p.unit_code, p.document_no, p.title, strftime(p.issued_on, '%Y-%m-%d') issued_on, p.version,
          p.parent_plan_id, p.report_due_day, p.unit_id, p.unit_name, p.issuer, p.stub, p.source,
+         p.source_kind, coalesce(p.source_urls, []) source_urls,
          (select count(*) from targets x where x.plan_id = p.plan_id)::integer targets,
          (select count(*) from targets x where x.plan_id = p.plan_id and x.indicator_id is not null)::integer indicator_targets,
+         (select count(*) from targets x where x.plan_id = p.plan_id and x.measure_kind <> 'none')::integer targets_measured,
+         (select count(*) from targets x where x.plan_id = p.plan_id)::integer targets_total,
+         (select count(*) from targets x where x.plan_id = p.plan_id and x.adopted_from is not null)::integer targets_adopted,
          (select count(*) from tasks x where x.plan_id = p.plan_id)::integer tasks,
          (select count(*) from procedures x where x.plan_id = p.plan_id)::integer procedures,
          (select count(*) from core.plan_notes x where x.plan_id = p.plan_id)::integer notes,
@@ -72,7 +77,8 @@ export async function planDetail(
     targets: await db.all<PlanResponse['targets'][number]>(
       `select target_id, plan_id, indicator_id, unit_code, level, comparator, value,
               strftime(window_start, '%Y-%m-%d') window_start, strftime(deadline, '%Y-%m-%d') deadline,
-              clause, measure, unit_of_measure, quote
+              clause, measure, unit_of_measure, quote, measure_kind, numerator_metric,
+              denominator_metric, adopted_from, coalesce(source_urls, []) source_urls, confidence
        from targets where plan_id = $id order by deadline, target_id`,
       id,
     ),

@@ -1,10 +1,9 @@
 // Data-quality findings (warnings that loaded, rules the engine checks), filtered by unit
 // subtree, period, severity and batch, with counts by rule.
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit } from '../../indicators/scorecard.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
 import type { QualityQuery, QualityResponse } from '../schemas/quality.ts';
-import { countBy, filters, inRange, readRange, today } from './common.ts';
+import { countBy, filters, inRange, readRange } from './common.ts';
 
 type Finding = QualityResponse['findings'][number];
 
@@ -17,13 +16,15 @@ const SUBTREE = `unit_id in (
   )
   select unit_id from sub)`;
 
+/** The query with its unit resolved at the edge (a code is read at the period's end, else today). */
+export type QualityParams = Omit<QualityQuery, 'unit'> & { unit?: Unit };
+
 export async function qualityFindings(
   db: Database,
-  units: UnitIndex,
-  params: QualityQuery,
+  params: QualityParams,
 ): Promise<QualityResponse> {
   const range = params.period ? readRange(params.period, params.period) : null;
-  const unit = params.unit ? findUnit(units, params.unit, range?.to?.end ?? today()) : null;
+  const unit = params.unit ?? null;
   const { where, params: bound } = filters([
     params.severity ? ['severity = $severity', { severity: params.severity }] : null,
     params.batch ? ['batch_id = $batch', { batch: params.batch }] : null,

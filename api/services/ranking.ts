@@ -1,9 +1,10 @@
 // A unit's children ranked on one indicator in one period (direction-aware), each with its most
 // relevant binding target; children without a figure stay in the list, last.
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit, readPeriod } from '../../indicators/scorecard.ts';
-import type { RankingQuery, RankingResponse } from '../schemas/ranking.ts';
+import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
+import type { FigurePeriod } from '../../pipelines/normalize/lookup.ts';
+import type { RankingResponse } from '../schemas/ranking.ts';
 import { dataStamp, requireIndicator, unitRef } from './common.ts';
 
 type Row = RankingResponse['rows'][number];
@@ -14,13 +15,17 @@ type Nullable<T> = { [K in keyof T]: T[K] | null };
 const FIGURE = `a.actual, a.numerator, a.denominator, a.coverage, a.source,
   coalesce(a.reconstructed, false) reconstructed`;
 
-export async function ranking(
-  db: Database,
-  units: UnitIndex,
-  params: RankingQuery,
-): Promise<RankingResponse> {
-  const { period, end } = readPeriod(params.period);
-  const unit = findUnit(units, params.unit ?? 'VN', end);
+/** The parent whose children are ranked (a code read at the period's end) and the period. */
+export interface RankingParams {
+  unit: Unit;
+  indicator: string;
+  period: FigurePeriod;
+}
+
+export async function ranking(db: Database, params: RankingParams): Promise<RankingResponse> {
+  const { unit } = params;
+  const period = formatPeriod(params.period);
+  const end = periodEnd(params.period);
   const indicator = await requireIndicator(db, params.indicator);
   const key = { u: unit.unit_id, i: indicator.indicator_id, p: period, d: end };
   // grain: one row per child of $u in existence on $d, with its figure and binding targets

@@ -1,32 +1,27 @@
 // Reporting timeliness as a unit × month grid: the unit's own obligations and its children's,
 // each month on_time, late, missing or pending (from the `reporting` view).
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit } from '../../indicators/scorecard.ts';
-import type { ReportingQuery, ReportingResponse } from '../schemas/reporting.ts';
-import { countBy, readRange, today } from './common.ts';
+import { monthOfDate as month, monthsBetween } from '../../pipelines/normalize/calendar.ts';
+import type { Period } from '../../pipelines/normalize/periods.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
+import type { ReportingResponse } from '../schemas/reporting.ts';
+import { countBy, readRange } from './common.ts';
 
 type Cell = ReportingResponse['cells'][number] & { code: string; name: string; own: boolean };
 
-const month = (iso: string) => iso.slice(0, 7);
-
-function monthsBetween(first: string, last: string): string[] {
-  const out: string[] = [];
-  let [y, m] = first.split('-').map(Number);
-  for (let p = first; p <= last; p = `${y}-${String(m).padStart(2, '0')}`) {
-    out.push(p);
-    [y, m] = m === 12 ? [y + 1, 1] : [y, m + 1];
-  }
-  return out;
+/** Whose reports, over which months (resolved at the edge: a code is read at the end of `to`). */
+export interface ReportingParams {
+  unit: Unit;
+  from?: Period;
+  to?: Period;
 }
 
 export async function reportingGrid(
   db: Database,
-  units: UnitIndex,
-  params: ReportingQuery,
+  params: ReportingParams,
 ): Promise<ReportingResponse> {
+  const { unit } = params;
   const range = readRange(params.from, params.to);
-  const unit = findUnit(units, params.unit ?? 'VN', range.to?.end ?? today());
   // grain: one row per (unit, month) owed by the unit or one of its children; months are
   // YYYY-MM text, so the range compares as text
   const cells = await db.all<Cell>(

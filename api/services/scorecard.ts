@@ -1,19 +1,18 @@
 // The scorecard of indicators/scorecard.ts (the CLI's `status`), with each indicator's actual in
 // the previous period of the same grain beside it.
 import type { Database } from '../../pipelines/db/connect.ts';
-import { formatPeriod, parsePeriod, previousPeriod } from '../../pipelines/normalize/periods.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { formatPeriod, previousPeriod } from '../../pipelines/normalize/periods.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
+import type { FigurePeriod } from '../../pipelines/normalize/lookup.ts';
 import { scorecard } from '../../indicators/scorecard.ts';
-import type { ScorecardQuery, ScorecardResponse } from '../schemas/scorecard.ts';
+import type { ScorecardResponse } from '../schemas/scorecard.ts';
 
 export async function unitScorecard(
   db: Database,
-  units: UnitIndex,
-  params: ScorecardQuery,
+  params: { unit: Unit; period: FigurePeriod },
 ): Promise<ScorecardResponse> {
-  const card = await scorecard(db, params.unit, params.period, units);
-  const parsed = parsePeriod(card.period);
-  const before = parsed && previousPeriod(parsed);
+  const card = await scorecard(db, params.unit, params.period);
+  const before = previousPeriod(params.period);
   const previousPeriodText = before ? formatPeriod(before) : null;
   const previous = new Map<string, number | null>();
   if (previousPeriodText) {

@@ -1,10 +1,10 @@
 // One indicator of one unit over time at a grain, with its binding targets, their expected paths
 // and latest projections. A current unit's points before it existed come from its predecessors.
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit } from '../../indicators/scorecard.ts';
-import type { SeriesQuery, SeriesResponse } from '../schemas/series.ts';
-import { dataStamp, inRange, readRange, requireIndicator, today, unitRef } from './common.ts';
+import type { Period } from '../../pipelines/normalize/periods.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
+import type { SeriesResponse } from '../schemas/series.ts';
+import { dataStamp, inRange, readRange, requireIndicator, unitRef } from './common.ts';
 
 type Point = SeriesResponse['points'][number];
 type Expected = { target_id: string; period: string; expected: number | null };
@@ -13,14 +13,19 @@ type Projection = SeriesResponse['projection'][number];
 const byPeriodStart = (range: ReturnType<typeof readRange>) => (r: { period: string }) =>
   inRange(r.period, range);
 
-export async function series(
-  db: Database,
-  units: UnitIndex,
-  params: SeriesQuery,
-): Promise<SeriesResponse> {
+/** What a series is of, resolved at the edge (a code is read at the end of `to`, else today). */
+export interface SeriesParams {
+  unit: Unit;
+  indicator: string;
+  grain?: SeriesResponse['grain'];
+  from?: Period;
+  to?: Period;
+}
+
+export async function series(db: Database, params: SeriesParams): Promise<SeriesResponse> {
+  const { unit } = params;
   const grain = params.grain ?? 'month';
   const range = readRange(params.from, params.to);
-  const unit = findUnit(units, params.unit, range.to?.end ?? today());
   const indicator = await requireIndicator(db, params.indicator);
   const key = { u: unit.unit_id, i: indicator.indicator_id, g: grain };
   const keep = byPeriodStart(range);

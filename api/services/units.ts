@@ -2,7 +2,7 @@
 // and its place in the 2025 reform (predecessors and successors from unit_succession).
 import type { Database } from '../../pipelines/db/connect.ts';
 import { LEVELS, validOn, type Level, type UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit, LookupError } from '../../indicators/scorecard.ts';
+import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
 import { badRequest } from '../errors.ts';
 import type { UnitResponse, UnitRow, UnitsQuery, UnitsResponse } from '../schemas/units.ts';
 import { today, unitRef } from './common.ts';

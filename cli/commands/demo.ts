@@ -11,6 +11,7 @@ import { formatProblem } from '../../pipelines/load/problems.ts';
 import { initialise } from './init.ts';
 import { refresh, type RefreshSummary } from '../../indicators/compute/refresh.ts';
 import { isMonth, lastFullMonth, FIRST_MONTH } from '../../pipelines/demo/calendar.ts';
+import { today as todayIn } from '../../pipelines/normalize/calendar.ts';
 import {
   DEFAULT_SEED,
   demoFiles,
@@ -21,6 +22,10 @@ import {
   type DemoInput,
   type DemoUnit,
 } from '../../pipelines/demo/generate.ts';
+import { demoProgress } from '../../pipelines/demo/progress.ts';
+import { readHistory, recordChanges, workItems } from '../../indicators/work/history.ts';
+import { planPlaces } from '../../indicators/work/scope.ts';
+import { WORK_KINDS } from '../../indicators/work/status.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { COMMAND_HELP } from '../help.ts';
@@ -32,6 +37,8 @@ export interface DemoRun {
   reports: IngestReport[];
   /** the engine's refresh after the load (null when nothing changed) */
   computed: RefreshSummary | null;
+  /** synthetic status changes of tasks and procedures recorded now */
+  progress: number;
   seconds: number;
   /** init had to run first (an empty database) */
   initialised: boolean;
@@ -114,8 +121,67 @@ export async function runDemo(
   }
   // the engine's results follow the data: recompute everything once the demo is in
   const changed = reports.some((r) => r.status === 'loaded');
-  const computed = changed ? await refresh(db) : null;
-  return { data, reports, computed, seconds: (performance.now() - started) / 1000, initialised };
+  const computed = changed ? await refresh(db, { today: options.asOf ?? undefined }) : null;
+  const progress = reports.some((r) => r.status === 'rejected')
+    ? 0
+    : await recordDemoProgress(db, options.seed, options.asOf ?? todayIn());
+  return {
+    data,
+    reports,
+    computed,
+    progress,
+    seconds: (performance.now() - started) / 1000,
+    initialised,
+  };
+}
+
+/**
+ * The demo's task and procedure progress (pipelines/demo/progress.ts), recorded once by 'demo'
+ * for items nobody recorded anything for; a second run records nothing.
+ */
+async function recordDemoProgress(db: Database, seed: number, asOf: string): Promise<number> {
+  const before = Number(
+    await db.scalar(
+      `select (select count(*) from core.task_status_history where source = 'demo')
+            + (select count(*) from core.procedure_status_history where source = 'demo')`,
+    ),
+  );
+  if (before > 0) return 0;
+  const places = await planPlaces(db);
+  let recorded = 0;
+  for (const kind of WORK_KINDS) {
+    const kept = new Set((await readHistory(db, kind)).map((h) => `${h.plan_id} ${h.seq}`));
+    const items = new Map(
+      (await workItems(db, kind))
+        .filter((i) => !kept.has(`${i.plan_id} ${i.seq}`))
+        .map((i) => [`${i.plan_id} ${i.seq}`, i]),
+    );
+    const changes = demoProgress(
+      [...items.values()].map((i) => ({
+        kind,
+        plan_id: i.plan_id,
+        seq: i.seq,
+        due_on: i.due_on,
+        plan_date: places.get(i.plan_id)?.date ?? null,
+      })),
+      seed,
+      asOf,
+    );
+    const stored = await recordChanges(
+      db,
+      kind,
+      changes.map((c) => ({
+        item: items.get(`${c.plan_id} ${c.seq}`)!,
+        status: c.status,
+        as_of: c.as_of,
+        note: c.note,
+        evidence_url: null,
+      })),
+      { source: 'demo', recorded_by: 'demo' },
+    );
+    recorded += stored.length;
+  }
+  return recorded;
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
@@ -147,6 +213,11 @@ export function describeDemo(run: DemoRun): string[] {
         `${count(r.rowsRevised)} revised, ${r.warnings.length} warning(s); ${r.seconds.toFixed(2)} s`,
     );
   }
+  if (run.progress > 0) {
+    lines.push(
+      `recorded ${count(run.progress)} synthetic status changes of plan tasks and procedures`,
+    );
+  }
   if (run.computed) {
     const c = run.computed;
     lines.push(
@@ -172,7 +243,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       out: { type: 'string' },
     },
   });
-  const today = new Date().toISOString().slice(0, 10);
+  const today = todayIn({ env: io.env });
   const latest = lastFullMonth(today);
   const until = values.until ?? latest;
   if (!isMonth(until) || until < FIRST_MONTH || until > latest) {

@@ -8,7 +8,8 @@ import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { LookupError } from '../../indicators/scorecard.ts';
+import { LookupError, readPeriodOrDay } from '../../pipelines/normalize/lookup.ts';
+import { today } from '../../pipelines/normalize/calendar.ts';
 import { HttpError } from '../../api/errors.ts';
 import {
   EXPORT_FORMATS,
@@ -59,7 +60,16 @@ export async function run(args: string[], io: Io): Promise<number> {
     const index = new UnitIndex(await allUnits(db));
     let filters;
     try {
-      filters = await resolveFilters(db, index, values);
+      filters = await resolveFilters(
+        db,
+        index,
+        {
+          ...values,
+          from: values.from === undefined ? undefined : readPeriodOrDay(values.from, 'from'),
+          to: values.to === undefined ? undefined : readPeriodOrDay(values.to, 'to'),
+        },
+        today({ env: io.env }),
+      );
     } catch (error) {
       if (error instanceof LookupError) {
         throw error.code === 'INVALID_PERIOD'

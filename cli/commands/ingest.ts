@@ -4,17 +4,19 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { migrate } from '../../pipelines/db/migrate.ts';
-import { ingestFile, type IngestReport, type Layout } from '../../pipelines/load/ingest.ts';
+import type { IngestReport, Layout } from '../../pipelines/load/ingest.ts';
+import { ingestAndRefresh } from '../../indicators/ingest.ts';
 import { ENCODINGS, type Encoding } from '../../pipelines/read/decode.ts';
 import { parsePeriod } from '../../pipelines/normalize/periods.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
-import { findUnit, LookupError } from '../../indicators/scorecard.ts';
+import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
+import { today } from '../../pipelines/normalize/calendar.ts';
 import { formatProblem } from '../../pipelines/load/problems.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
-import { batchMonths, refresh, type RefreshSummary } from '../../indicators/compute/refresh.ts';
+import type { RefreshSummary } from '../../indicators/compute/refresh.ts';
 import { COMMAND_HELP } from '../help.ts';
 
 export const help = COMMAND_HELP.ingest;
@@ -83,18 +85,13 @@ export async function run(args: string[], io: Io): Promise<number> {
 
   const db = await Database.open(databasePath(io.env));
   const reports: IngestReport[] = [];
-  const computed: RefreshSummary[] = [];
   try {
     await migrate(db);
     let parentUnitId: string | undefined;
     if (values.parent !== undefined) {
       try {
         const index = new UnitIndex(await allUnits(db));
-        parentUnitId = findUnit(
-          index,
-          values.parent,
-          new Date().toISOString().slice(0, 10),
-        ).unit_id;
+        parentUnitId = findUnit(index, values.parent, today({ env: io.env })).unit_id;
       } catch (error) {
         if (error instanceof LookupError) throw usageError(`invalid --parent: ${error.message}`);
         throw error;
@@ -103,8 +100,9 @@ export async function run(args: string[], io: Io): Promise<number> {
     for (const file of positionals) {
       const shown = progress(basename(file), io.env);
       let r: IngestReport;
+      let c: RefreshSummary | null;
       try {
-        r = await ingestFile(db, file, {
+        const outcome = await ingestAndRefresh(db, file, {
           dryRun: values['dry-run'],
           layout: values.layout as Layout | undefined,
           period: values.period,
@@ -112,12 +110,12 @@ export async function run(args: string[], io: Io): Promise<number> {
           sheet: values.sheet,
           parentUnitId,
           onStage: (stage) => shown.stage(stage),
+          // the engine follows the data: what this batch touched, and anything still owed
+          onComputing: () => shown.stage('computing indicators'),
+          today: today({ env: io.env }),
         });
-        // the engine follows the data: recompute what this batch touched
-        if (r.status === 'loaded' && r.batchId) {
-          shown.stage('computing indicators');
-          computed.push(await refresh(db, { months: await batchMonths(db, r.batchId) }));
-        }
+        r = outcome.report;
+        c = outcome.computed;
       } finally {
         shown.done();
       }
@@ -129,7 +127,6 @@ export async function run(args: string[], io: Io): Promise<number> {
       if (r.warningCount > show)
         io.err(`… ${r.warningCount - show} more warning(s); --report FILE lists them all`);
       io.out(summary(r));
-      const c = r.status === 'loaded' ? computed.at(-1) : undefined;
       if (c) {
         io.out(
           `  indicators recomputed for ${c.months} month(s): ${c.targetRows} target evaluations, ` +

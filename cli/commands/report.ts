@@ -5,7 +5,9 @@ import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { LookupError, readPeriod } from '../../indicators/scorecard.ts';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit, LookupError, readPeriod } from '../../pipelines/normalize/lookup.ts';
+import { today } from '../../pipelines/normalize/calendar.ts';
 import { HttpError } from '../../api/errors.ts';
 import { loadPack } from '../../dashboards/pages/pack.ts';
 import { packDocument } from '../../dashboards/plugin.ts';
@@ -39,13 +41,14 @@ export async function run(args: string[], io: Io): Promise<number> {
   let document: ReturnType<typeof packDocument>;
   try {
     const units = new UnitIndex(await allUnits(db));
-    const quarter = readPeriod(values.quarter).period;
+    const quarter = readPeriod(values.quarter, '--quarter');
+    const unit = findUnit(units, values.unit, periodEnd(quarter));
     const meta = Object.fromEntries(
       (await db.all<{ key: string; value: string }>('select key, value from core.meta')).map(
         (r) => [r.key, r.value],
       ),
     );
-    const page = await loadPack(db, units, values.unit, quarter, values.current);
+    const page = await loadPack(db, units, unit, quarter, values.current);
     document = packDocument(
       {
         lang,
@@ -58,7 +61,7 @@ export async function run(args: string[], io: Io): Promise<number> {
           computed_at: meta.computed_at || null,
           synthetic: meta.demo_data === 'synthetic',
         },
-        today: new Date().toISOString().slice(0, 10),
+        today: today({ env: io.env }),
       },
       page,
     );

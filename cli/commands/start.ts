@@ -5,7 +5,7 @@ import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { serve, serveConfig } from './serve.ts';
 import { initialise, describeInit } from './init.ts';
 import { runDemo, describeDemo } from './demo.ts';
-import { lastFullMonth } from '../../pipelines/demo/calendar.ts';
+import { lastFullMonth, today as todayIn } from '../../pipelines/normalize/calendar.ts';
 import { DEFAULT_SEED } from '../../pipelines/demo/generate.ts';
 import { catalogueSummary } from '../summary.ts';
 import type { Io } from '../io.ts';
@@ -33,7 +33,7 @@ export async function run(args: string[], io: Io): Promise<number> {
     if (figures === 0) {
       io.out('');
       io.out('the database holds no figures: loading the synthetic demo dataset');
-      const today = new Date().toISOString().slice(0, 10);
+      const today = todayIn({ env: io.env });
       const demo = await runDemo(db, {
         seed: DEFAULT_SEED,
         until: lastFullMonth(today),

@@ -1,7 +1,11 @@
 // `chitieu status --unit U --period P [--json]`: the scorecard in the terminal.
 import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
-import { LookupError, scorecard, type Scorecard } from '../../indicators/scorecard.ts';
+import { scorecard, type Scorecard } from '../../indicators/scorecard.ts';
+import { allUnits } from '../../pipelines/load/units.ts';
+import { periodEnd } from '../../pipelines/normalize/periods.ts';
+import { UnitIndex } from '../../pipelines/normalize/units.ts';
+import { findUnit, LookupError, readPeriod } from '../../pipelines/normalize/lookup.ts';
 import { STATUS_LABELS } from '../../indicators/i18n/status.ts';
 import { usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -44,6 +48,16 @@ export function renderScorecard(card: Scorecard, colour: boolean): string[] {
   return lines;
 }
 
+/** A unit or period read from the arguments; one that names nothing is a usage error. */
+function lookup<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof LookupError) throw usageError(error.message);
+    throw error;
+  }
+}
+
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
     args,
@@ -55,15 +69,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   });
   if (!values.unit || !values.period)
     throw usageError(`status needs --unit and --period\n\n${help}`);
+  const period = lookup(() => readPeriod(values.period as string));
   const db = await Database.open(databasePath(io.env), { readOnly: true });
   try {
-    let card: Scorecard;
-    try {
-      card = await scorecard(db, values.unit, values.period);
-    } catch (error) {
-      if (error instanceof LookupError) throw usageError(error.message);
-      throw error;
-    }
+    const index = new UnitIndex(await allUnits(db));
+    const unit = lookup(() => findUnit(index, values.unit as string, periodEnd(period)));
+    const card: Scorecard = await scorecard(db, unit, period);
     if (values.json) io.out(JSON.stringify(card, null, 2));
     else
       for (const line of renderScorecard(

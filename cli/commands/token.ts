@@ -5,8 +5,17 @@ import { parseArgs } from 'node:util';
 import { Database, DatabaseBusyError, databasePath } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit, LookupError } from '../../indicators/scorecard.ts';
-import { LABEL, listed, parseToken, ROLES, TokenStore, type Role } from '../../api/tokens.ts';
+import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
+import { today } from '../../pipelines/normalize/calendar.ts';
+import {
+  LABEL,
+  listed,
+  parseToken,
+  ROLES,
+  SCOPED_ROLES,
+  TokenStore,
+  type Role,
+} from '../../api/tokens.ts';
 import { tokensPath } from '../../api/config.ts';
 import { inputError, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
@@ -23,7 +32,7 @@ interface Scope {
   checked: boolean;
 }
 
-/** Checks a reporter's unit against the database when it can be opened read-only. */
+/** Checks a reporter's or planner's unit against the database when it can be opened read-only. */
 async function checkUnit(unit: string, io: Io): Promise<Scope> {
   const path = databasePath(io.env);
   const unchecked = (why: string): Scope => ({
@@ -31,7 +40,7 @@ async function checkUnit(unit: string, io: Io): Promise<Scope> {
     checked: false,
     said:
       `${why}: unit ${unit} is stored as given, unchecked; the server resolves it at each ` +
-      'upload and refuses the token (403) if it names no unit',
+      'upload or recording and refuses the token (403) if it names no unit',
   });
   if (!existsSync(path)) return unchecked(`no database at ${path} yet`);
   let db: Database;
@@ -42,8 +51,7 @@ async function checkUnit(unit: string, io: Io): Promise<Scope> {
     return unchecked(`the database is in use by another process (${error.holder})`);
   }
   try {
-    const today = new Date().toISOString().slice(0, 10);
-    const found = findUnit(new UnitIndex(await allUnits(db)), unit, today);
+    const found = findUnit(new UnitIndex(await allUnits(db)), unit, today({ env: io.env }));
     // the id, not the code: a code may name another unit after a reform, the id never does
     return { unit: found.unit_id, checked: true, said: `${found.unit_id} ${found.full_name}` };
   } catch (error) {
@@ -74,8 +82,15 @@ async function create(args: string[], io: Io, store: TokenStore): Promise<number
   if (role === 'reporter' && !unit) {
     throw usageError('a reporter token needs --unit (the unit whose figures it may upload)');
   }
-  if (role !== 'reporter' && values.unit !== undefined) {
-    throw usageError(`--unit applies to reporter tokens only; a ${role} token is not scoped`);
+  if (role === 'planner' && !unit) {
+    throw usageError(
+      'a planner token needs --unit (the unit whose plans it may record progress for)',
+    );
+  }
+  if (!SCOPED_ROLES.includes(role) && values.unit !== undefined) {
+    throw usageError(
+      `--unit applies to reporter and planner tokens only; a ${role} token is not scoped`,
+    );
   }
   const scope = unit ? await checkUnit(unit, io) : null;
   const label = values.label?.trim() ?? (scope ? `${role} ${scope.unit}` : role);

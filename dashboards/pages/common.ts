@@ -3,58 +3,53 @@
 // figures and the words for plans and their tasks.
 import type { z } from 'zod';
 import type { Database } from '../../pipelines/db/connect.ts';
+import { lastCompleteQuarter } from '../../pipelines/normalize/calendar.ts';
 import {
   formatPeriod,
   parsePeriod,
   periodEnd,
   previousPeriod,
-  type Period,
 } from '../../pipelines/normalize/periods.ts';
 import { validOn, type UnitIndex, type Unit } from '../../pipelines/normalize/units.ts';
-import { findUnit, readPeriod } from '../../indicators/scorecard.ts';
+import { findUnit, readPeriod, type FigurePeriod } from '../../pipelines/normalize/lookup.ts';
 import { HttpError } from '../../api/errors.ts';
 import type { PlanRow } from '../../api/schemas/plans.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import type { PageContext } from '../layout.ts';
 import type { Key, Words } from '../i18n/index.ts';
 
-/** The last quarter that ended before `today`. */
-export function lastCompleteQuarter(today: string): string {
-  const year = Number(today.slice(0, 4));
-  const quarter = Math.ceil(Number(today.slice(5, 7)) / 3) - 1;
-  return quarter === 0 ? `${year - 1}-Q4` : `${year}-Q${quarter}`;
+/** A page's unit and quarter, read from its query (the page's edge). */
+export interface PageScope {
+  unit: Unit;
+  /** a quarter unless the reader asked for a month or a year */
+  quarter: FigurePeriod;
 }
 
 /**
- * The quarter a page shows: the one asked for, else the last complete quarter before today — or,
- * when that has no figures for the unit yet, the latest quarter that has.
+ * The unit and quarter a page shows: the quarter asked for, else the last complete quarter
+ * before today — or, when that has no figures for the unit yet, the latest quarter that has; the
+ * unit given (a code is read at the end of the quarter asked for, else of the last complete one).
  */
-export async function pageQuarter(
+export async function pageScope(
   db: Database,
   ctx: PageContext,
   unitText: string,
   units: UnitIndex,
-): Promise<string> {
+): Promise<PageScope> {
   const asked = ctx.query.period ?? ctx.query.quarter;
-  if (asked) return readPeriod(asked).period;
-  const fallback = lastCompleteQuarter(ctx.today);
-  const unit = findUnit(units, unitText, periodEnd(parsePeriod(fallback) as Period));
+  if (asked) {
+    const quarter = readPeriod(asked);
+    return { unit: findUnit(units, unitText, periodEnd(quarter)), quarter };
+  }
+  const fallback = readPeriod(lastCompleteQuarter(ctx.today));
+  const unit = findUnit(units, unitText, periodEnd(fallback));
   const latest = await db.scalar<string | null>(
     `select max(period) from core.actuals
      where unit_id = $u and grain = 'quarter' and period <= $p`,
-    { u: unit.unit_id, p: fallback },
+    { u: unit.unit_id, p: formatPeriod(fallback) },
   );
-  return latest ?? fallback;
+  return { unit, quarter: latest ? readPeriod(latest) : fallback };
 }
-
-/** YYYY-MM plus n months (n may be negative). */
-export function addMonths(month: string, n: number): string {
-  const index = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-}
-
-/** The last month that ended before `today`. */
-export const lastFullMonth = (today: string): string => addMonths(today.slice(0, 7), -1);
 
 export function previousQuarter(quarter: string): string | null {
   const p = parsePeriod(quarter);
@@ -248,12 +243,13 @@ export function unitQuarterForm(
   ctx: PageContext,
   units: UnitIndex,
   unit: Unit,
-  quarter: string,
+  shown: FigurePeriod,
   action: string,
   extra: Html = html``,
 ): Html {
   const { w } = ctx;
-  const date = periodEnd(parsePeriod(quarter) as Period);
+  const date = periodEnd(shown);
+  const quarter = formatPeriod(shown);
   const quarters = quarterChoices(ctx.today);
   if (!quarters.includes(quarter)) quarters.unshift(quarter);
   return html`<form class="filters" method="get" action="${action}">

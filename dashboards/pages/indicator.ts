@@ -8,8 +8,7 @@ import { catalogue } from '../../api/services/indicators.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { requireIndicator } from '../../api/services/common.ts';
 import { badRequest } from '../../api/errors.ts';
-import { parsePeriod, periodEnd, type Period } from '../../pipelines/normalize/periods.ts';
-import { findUnit } from '../../indicators/scorecard.ts';
+import { formatPeriod } from '../../pipelines/normalize/periods.ts';
 import { rankingChart, seriesChart, type RankingRow } from '../charts/index.ts';
 import { renderPlot } from '../render/plot.ts';
 import { html, raw, type Html } from '../render/html.ts';
@@ -17,7 +16,7 @@ import { layout, href, type PageContext } from '../layout.ts';
 import {
   COMPARATORS,
   figure,
-  pageQuarter,
+  pageScope,
   progressBar,
   statusBadge,
   unitQuarterForm,
@@ -48,26 +47,17 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   // the catalogue first: an unknown indicator is a 404 whatever the other parameters say
   const info = await requireIndicator(db, params.id ?? '');
   const grain = readGrain(ctx.query.grain);
-  const unitText = ctx.query.unit ?? 'VN';
-  const quarter = await pageQuarter(db, ctx, unitText, units);
   // a code is read at the quarter's end, as the overview and the ranking read it
-  const unit = findUnit(units, unitText, periodEnd(parsePeriod(quarter) as Period));
+  const scope = await pageScope(db, ctx, ctx.query.unit ?? 'VN', units);
+  const { unit } = scope;
+  const quarter = formatPeriod(scope.quarter);
   const name = ctx.lang === 'vi' ? info.name_vi : info.name_en;
   const fmt = (v: number | null | undefined) => figure(w, info.unit, v);
 
   // the series as of the chosen quarter: its points up to then, the targets' projections as
   // evaluated then (a later reading may know better; the page says what was known)
-  const s = await series(db, units, {
-    indicator: info.indicator_id,
-    unit: unit.unit_id,
-    grain,
-    to: quarter,
-  });
-  const rank = await ranking(db, units, {
-    indicator: info.indicator_id,
-    unit: unit.unit_id,
-    period: quarter,
-  });
+  const s = await series(db, { indicator: info.indicator_id, unit, grain, to: scope.quarter });
+  const rank = await ranking(db, { indicator: info.indicator_id, unit, period: scope.quarter });
   const plans = new Map((await listPlans(db)).plans.map((p) => [p.plan_id, p]));
   const cite = (planId: string) => plans.get(planId)?.document_no ?? planId;
   const cat = await catalogue(db);
@@ -287,7 +277,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
       ctx,
       units,
       unit,
-      quarter,
+      scope.quarter,
       `/indicator/${encodeURIComponent(info.indicator_id)}`,
       grainField(ctx, grain),
     )}

@@ -14,27 +14,20 @@ import {
   COMPARATORS,
   figure,
   headlineCards,
-  pageQuarter,
+  pageScope,
   progressBar,
   statusBadge,
   statusCounts,
   unitQuarterForm,
 } from './common.ts';
 import type { PageData } from './index.ts';
-import {
-  periodsIn,
-  parsePeriod,
-  formatPeriod,
-  type Period,
-} from '../../pipelines/normalize/periods.ts';
+import { periodsIn, formatPeriod } from '../../pipelines/normalize/periods.ts';
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
   const unitText = ctx.query.unit ?? 'VN';
-  const quarter = await pageQuarter(db, ctx, unitText, units);
-  const card = await unitScorecard(db, units, { unit: unitText, period: quarter });
-  const unit = units.get(card.unit.unit_id);
-  if (!unit) throw new Error(`unit ${card.unit.unit_id} vanished`);
+  const { unit, quarter } = await pageScope(db, ctx, unitText, units);
+  const card = await unitScorecard(db, { unit, period: quarter });
   const name = (r: { name_vi: string; name_en: string }) =>
     ctx.lang === 'vi' ? r.name_vi : r.name_en;
   const fmt = (unitKind: string, v: number | null) => figure(w, unitKind, v);
@@ -63,12 +56,9 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
 
   const tasks = await listTasks(db, units, { as_of: ctx.today });
   const procedures = await listProcedures(db, units, {});
-  const months = periodsIn(parsePeriod(quarter) as Period, 'month').map(formatPeriod);
-  const reporting = await reportingGrid(db, units, {
-    unit: card.unit.unit_id,
-    from: months[0],
-    to: months[months.length - 1],
-  });
+  const monthsIn = periodsIn(quarter, 'month');
+  const months = monthsIn.map(formatPeriod);
+  const reporting = await reportingGrid(db, { unit, from: monthsIn[0], to: monthsIn.at(-1) });
 
   const scorecardTable = html`<table>
     <caption>
@@ -147,7 +137,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
 
   const overdueByLead = tasks.summary.overdue_by_lead.slice(0, 10);
   const body = html`
-    ${unitQuarterForm(ctx, units, unit, card.period, '/')}
+    ${unitQuarterForm(ctx, units, unit, quarter, '/')}
     <section aria-labelledby="headline">
       <h2 id="headline">${w.t('pack_headline')}</h2>
       ${headlineCards(w, counts)}

@@ -1,7 +1,8 @@
 // The quarterly pack (Báo cáo quý): a printable A4 document for a unit and quarter. When the pack
 // was saved as reviewed, it shows the reviewed figures, "as reviewed on <date>", and what differs
 // in today's data; ?current=1 shows today's figures instead.
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
+import type { FigurePeriod } from '../../pipelines/normalize/lookup.ts';
 import type { Database } from '../../pipelines/db/connect.ts';
 import {
   latestReview,
@@ -15,7 +16,7 @@ import { layout, href, type PageContext } from '../layout.ts';
 import {
   COMPARATORS,
   headlineCards,
-  pageQuarter,
+  pageScope,
   progressBar,
   statusBadge,
   unitQuarterForm,
@@ -33,11 +34,11 @@ export interface PackPage {
 export async function loadPack(
   db: Database,
   units: UnitIndex,
-  unitText: string,
-  quarterText: string,
+  unit: Unit,
+  quarter: FigurePeriod,
   current: boolean,
 ): Promise<PackPage> {
-  const now = await packData(db, units, unitText, quarterText);
+  const now = await packData(db, units, unit, quarter);
   const review = await latestReview(db, now.unit.unit_id, now.quarter);
   if (!review) return { data: now, review: null, differences: [], showing: 'current' };
   return {
@@ -300,15 +301,13 @@ export function packTitle(ctx: PageContext, d: PackData): string {
 }
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
-  const unitText = ctx.query.unit ?? 'VN';
-  const quarter = await pageQuarter(db, ctx, unitText, units);
-  const page = await loadPack(db, units, unitText, quarter, ctx.query.current === '1');
-  const unit = units.get(page.data.unit.unit_id);
+  const { unit, quarter } = await pageScope(db, ctx, ctx.query.unit ?? 'VN', units);
+  const page = await loadPack(db, units, unit, quarter, ctx.query.current === '1');
   return layout(ctx, {
     title: packTitle(ctx, page.data),
     page: 'pack',
     bodyClass: 'pack',
-    body: html`${unit ? unitQuarterForm(ctx, units, unit, page.data.quarter, '/pack') : ''}
+    body: html`${unitQuarterForm(ctx, units, unit, quarter, '/pack')}
     ${packBody(ctx, page, { forms: true })}`,
   });
 }

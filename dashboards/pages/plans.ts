@@ -1,6 +1,8 @@
-// Plans (Kế hoạch): the plans list with what each contains, and one plan whole — the points to fix
-// in the document first (inconsistencies above all), then its lineage, targets with links to their
-// indicators, tasks by group with what is overdue, and the procedures it names.
+// Plans (Kế hoạch): the plans list with what each contains (and how many of its targets can be
+// measured), and one plan whole — what it was encoded from (a press summary is not the legal
+// text), the points to fix in the document first (inconsistencies above all), then its lineage,
+// targets with their measure, sources and confidence, tasks by group with what is overdue, and
+// the procedures it names.
 import { listPlans, planDetail } from '../../api/services/plans.ts';
 import { listTasks } from '../../api/services/tasks.ts';
 import type { PlanResponse, PlanRow } from '../../api/schemas/plans.ts';
@@ -27,7 +29,29 @@ const TASK_STATUS: Record<string, Key> = {
   cancelled: 'plans_task_cancelled',
 };
 
+const SOURCE_KINDS: Record<PlanRow['source_kind'], Key> = {
+  legal_text: 'plans_source_kind_legal_text',
+  restatement: 'plans_source_kind_restatement',
+  press_summary: 'plans_source_kind_press_summary',
+  synthetic: 'plans_source_kind_synthetic',
+};
+
+const CONFIDENCE: Record<string, Key> = {
+  high: 'plans_confidence_high',
+  medium: 'plans_confidence_medium',
+  low: 'plans_confidence_low',
+};
+
 const planPath = (id: string) => `/plans/${encodeURIComponent(id)}`;
+
+/** A pill saying the plan is not encoded from its own legal text; nothing when it is. */
+function sourcePill(ctx: PageContext, kind: PlanRow['source_kind']): Html {
+  return kind === 'legal_text'
+    ? html``
+    : html` <span class="pill source-kind" data-source-kind="${kind}"
+        >${ctx.w.t(SOURCE_KINDS[kind])}</span
+      >`;
+}
 
 type Link = Pick<PlanRow, 'plan_id' | 'document_no' | 'title' | 'stub'>;
 
@@ -55,6 +79,9 @@ export async function render(ctx: PageContext, { db }: PageData): Promise<string
         <th scope="col">${w.t('unit')}</th>
         <th scope="col">${w.t('plans_parent')}</th>
         <th scope="col" class="num">${w.t('targets')}</th>
+        <th scope="col" class="num" title="${w.t('plans_measured_title')}">
+          ${w.t('plans_measured')}
+        </th>
         <th scope="col" class="num">${w.t('tasks')}</th>
         <th scope="col" class="num">${w.t('procedures')}</th>
         <th scope="col" class="num">${w.t('notes')}</th>
@@ -67,7 +94,10 @@ export async function render(ctx: PageContext, { db }: PageData): Promise<string
           <td>${p.document_no ?? html`<span class="muted">${w.t('plans_no_number')}</span>`}</td>
           <th scope="row">
             <a href="${href(ctx, planPath(p.plan_id))}">${p.title}</a>
-            ${p.stub ? html` <span class="pill">${w.t('plans_stub')}</span>` : ''}
+            ${p.stub ? html` <span class="pill">${w.t('plans_stub')}</span>` : ''}${sourcePill(
+              ctx,
+              p.source_kind,
+            )}
           </th>
           <td>${w.date(p.issued_on)}</td>
           <td>${p.unit_name} <span class="muted">(${p.unit_code})</span></td>
@@ -81,6 +111,16 @@ export async function render(ctx: PageContext, { db }: PageData): Promise<string
             }
           </td>
           <td class="num">${w.int(p.targets)}</td>
+          <td class="num measured">
+            ${
+              p.targets_total === 0
+                ? '—'
+                : html`<span
+                    class="${p.targets_measured < p.targets_total ? 'status off_track' : ''}"
+                    >${w.int(p.targets_measured)} / ${w.int(p.targets_total)}</span
+                  >`
+            }
+          </td>
           <td class="num">${w.int(p.tasks)}</td>
           <td class="num">${w.int(p.procedures)}</td>
           <td class="num">
@@ -115,39 +155,63 @@ export async function renderPlan(
   );
   const number = p.document_no ?? w.t('plans_no_number');
 
-  const facts = html`<dl class="plan-facts">
-    <dt>${w.t('document_no')}</dt>
-    <dd>${number}</dd>
-    <dt>${w.t('issued_on')}</dt>
-    <dd>${p.issued_on_text ?? w.date(p.issued_on)}</dd>
-    <dt>${w.t('plans_issuer')}</dt>
-    <dd>${p.issuer}</dd>
-    <dt>${w.t('unit')}</dt>
-    <dd>
+  const caveat =
+    p.source_kind === 'legal_text'
+      ? html``
+      : html`<p class="note source-kind" role="note" data-source-kind="${p.source_kind}">
+          <strong>${w.t(SOURCE_KINDS[p.source_kind])}</strong>
+        </p>`;
+  const facts = html`${caveat}
+    <dl class="plan-facts">
+      <dt>${w.t('document_no')}</dt>
+      <dd>${number}</dd>
+      <dt>${w.t('issued_on')}</dt>
+      <dd>${p.issued_on_text ?? w.date(p.issued_on)}</dd>
+      <dt>${w.t('plans_issuer')}</dt>
+      <dd>${p.issuer}</dd>
+      <dt>${w.t('unit')}</dt>
+      <dd>
+        ${
+          p.unit_id
+            ? html`<a href="${href(ctx, `/unit/${encodeURIComponent(p.unit_id)}`)}"
+                >${p.unit_name}</a
+              >`
+            : p.unit_name
+        }
+        <span class="muted">(${p.unit_code})</span>
+      </dd>
+      <dt>${w.t('plans_report_due')}</dt>
+      <dd>
+        ${p.report_due_day === null ? '—' : w.t('plans_report_due_day', { day: p.report_due_day })}
+        ${p.report_due_clause ? html`<span class="muted">(${p.report_due_clause})</span>` : ''}
+      </dd>
+      <dt>${w.t('plans_count')}</dt>
+      <dd>
+        ${w.t('targets')}: ${w.int(p.targets)} (${w.t('plans_measured').toLowerCase()}:
+        ${w.int(p.targets_measured)} / ${w.int(p.targets_total)}) · ${w.t('tasks')}:
+        ${w.int(p.tasks)} · ${w.t('procedures')}: ${w.int(p.procedures)} · ${w.t('notes')}:
+        ${w.int(p.notes)}
+      </dd>
+      <dt>${w.t('source')}</dt>
+      <dd class="muted">
+        ${p.source} — ${w.t('plans_definition_file')}: <code>${p.definition_file}</code>
+      </dd>
+      <dt>${w.t('plans_source_kind')}</dt>
+      <dd>${w.t(SOURCE_KINDS[p.source_kind])}</dd>
       ${
-        p.unit_id
-          ? html`<a href="${href(ctx, `/unit/${encodeURIComponent(p.unit_id)}`)}"
-              >${p.unit_name}</a
-            >`
-          : p.unit_name
+        p.source_urls.length === 0
+          ? ''
+          : html`<dt>${w.t('plans_source_urls')}</dt>
+              <dd>
+                <ul class="source-urls">
+                  ${p.source_urls.map(
+                    (u) =>
+                      html`<li><a href="${u}" rel="noopener noreferrer external">${u}</a></li>`,
+                  )}
+                </ul>
+              </dd>`
       }
-      <span class="muted">(${p.unit_code})</span>
-    </dd>
-    <dt>${w.t('plans_report_due')}</dt>
-    <dd>
-      ${p.report_due_day === null ? '—' : w.t('plans_report_due_day', { day: p.report_due_day })}
-      ${p.report_due_clause ? html`<span class="muted">(${p.report_due_clause})</span>` : ''}
-    </dd>
-    <dt>${w.t('plans_count')}</dt>
-    <dd>
-      ${w.t('targets')}: ${w.int(p.targets)} · ${w.t('tasks')}: ${w.int(p.tasks)} ·
-      ${w.t('procedures')}: ${w.int(p.procedures)} · ${w.t('notes')}: ${w.int(p.notes)}
-    </dd>
-    <dt>${w.t('source')}</dt>
-    <dd class="muted">
-      ${p.source} — ${w.t('plans_definition_file')}: <code>${p.definition_file}</code>
-    </dd>
-  </dl>`;
+    </dl>`;
 
   const body = html`
     ${facts} ${notes(ctx, d)} ${lineage(ctx, d)}
@@ -265,6 +329,8 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
         <th scope="col">${w.t('plans_window')}</th>
         <th scope="col">${w.t('deadline')}</th>
         <th scope="col">${w.t('plans_clause')}</th>
+        <th scope="col">${w.t('plans_confidence')}</th>
+        <th scope="col">${w.t('plans_source_urls')}</th>
       </tr>
     </thead>
     <tbody>
@@ -280,7 +346,26 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
                       })}"
                       >${t.indicator_id}</a
                     >`
-                  : html`<span class="muted">${w.t('plans_no_indicator')}</span>`
+                  : t.measure_kind === 'metric'
+                    ? html`<span class="declared-metric" title="${w.t('plans_declared_metric')}"
+                          ><code>${t.numerator_metric}</code>${
+                            t.denominator_metric
+                              ? html` / <code>${t.denominator_metric}</code>`
+                              : ''
+                          }</span
+                        >
+                        <br /><span class="muted">${w.t('plans_declared_metric')}</span>`
+                    : html`<span class="muted">${w.t('plans_no_indicator')}</span>`
+              }
+              ${
+                t.adopted_from
+                  ? html`<br /><span class="adopted"
+                        >${w.t('plans_adopted_from')}:
+                        <a href="${href(ctx, planPath(t.adopted_from.split('/')[0]))}"
+                          >${t.adopted_from}</a
+                        ></span
+                      >`
+                  : ''
               }
             </td>
             <td title="${t.quote}">${t.measure}</td>
@@ -291,6 +376,21 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
             <td>${w.date(t.window_start)}</td>
             <td>${w.date(t.deadline)}</td>
             <td>${t.clause}</td>
+            <td class="confidence" data-confidence="${t.confidence ?? ''}">
+              ${t.confidence ? w.t(CONFIDENCE[t.confidence]) : '—'}
+            </td>
+            <td class="sources">
+              ${
+                t.source_urls.length === 0
+                  ? '—'
+                  : t.source_urls.map(
+                      (u, i) =>
+                        html`<a href="${u}" rel="noopener noreferrer external" title="${u}"
+                          >[${i + 1}]</a
+                        > `,
+                    )
+              }
+            </td>
           </tr>`,
       )}
     </tbody>

@@ -3,7 +3,7 @@
 import { listProcedures } from '../../api/services/procedures.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { proceduresQuery } from '../../api/schemas/procedures.ts';
-import type { ProcedureRow } from '../../api/schemas/plans.ts';
+import type { ListedProcedure } from '../../api/schemas/procedures.ts';
 import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Words } from '../i18n/index.ts';
@@ -44,8 +44,9 @@ function countsTable(caption: string, head: string, w: Words, rows: [string, num
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
-  const query = readQuery(proceduresQuery, ctx);
-  const data = await listProcedures(db, units, query);
+  const query = readQuery(proceduresQuery, ctx, ['as_of']);
+  // read against the page's today, as the tasks page is
+  const data = await listProcedures(db, units, { ...query, as_of: ctx.today });
   const plans = (await listPlans(db)).plans;
   const planById = new Map(plans.map((p) => [p.plan_id, p]));
   const statuses = Object.keys(data.summary.by_status);
@@ -95,7 +96,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     </div>
   </section>`;
 
-  const byPlan = new Map<string, ProcedureRow[]>();
+  const byPlan = new Map<string, ListedProcedure[]>();
   for (const p of data.procedures) byPlan.set(p.plan_id, [...(byPlan.get(p.plan_id) ?? []), p]);
   const checklists = [...byPlan].map(([planId, rows]) => {
     const plan = planById.get(planId);
@@ -125,7 +126,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
         </thead>
         <tbody>
           ${rows.map((r) => {
-            const overdue = r.due_on !== null && r.due_on < ctx.today && !(r.status in BOX);
+            const overdue = r.overdue;
             return html`<tr>
               <td>${r.number}</td>
               <th scope="row">${r.name}</th>
@@ -139,7 +140,13 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                 <span class="check-state ${r.status}"
                   ><span aria-hidden="true">${BOX[r.status] ?? '☐'}</span>
                   ${planStatusWord(w, r.status)}</span
-                >${overdue ? html` <span class="muted">(${w.t('procedures_overdue')})</span>` : ''}
+                >${
+                  r.status_as_of
+                    ? html` <span class="muted"
+                        >${w.t('tasks_status_since', { date: w.date(r.status_as_of) })}</span
+                      >`
+                    : ''
+                }${overdue ? html` <span class="muted">(${w.t('procedures_overdue')})</span>` : ''}
               </td>
             </tr>`;
           })}

@@ -3,6 +3,8 @@
 // note saying how many more there are.
 import { qualityFindings } from '../../api/services/quality.ts';
 import { qualityQuery } from '../../api/schemas/quality.ts';
+import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key, Words } from '../i18n/index.ts';
@@ -38,10 +40,14 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const { w } = ctx;
   const query = readQuery(qualityQuery, ctx);
   const limit = ctx.query.limit ? query.limit : PAGE_LIMIT;
-  const data = await qualityFindings(db, units, { ...query, limit });
-  const unit = query.unit ? (units.get(query.unit) ?? null) : null;
+  // a code is read at the period's end, else today, as GET /api/quality reads it
+  const unit = query.unit
+    ? findUnit(units, query.unit, query.period ? periodEnd(query.period) : ctx.today)
+    : null;
+  const data = await qualityFindings(db, { ...query, unit: unit ?? undefined, limit });
   const name = (id: string | null) => (id ? (units.get(id)?.full_name ?? id) : '—');
-  const keep = { unit: query.unit, period: query.period, batch: query.batch };
+  const period = query.period ? formatPeriod(query.period) : undefined;
+  const keep = { unit: unit?.unit_id, period, batch: query.batch };
 
   const form = html`<form class="filters" method="get" action="/quality">
     ${selectField(
@@ -49,11 +55,11 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
       'unit',
       w.t('quality_filter_unit'),
       unitChoices(ctx, units, null, null, unit),
-      query.unit,
+      unit?.unit_id,
     )}
     <label
       >${w.t('quality_filter_period')}
-      <input name="period" value="${query.period ?? ''}" size="10" />
+      <input name="period" value="${period ?? ''}" size="10" />
     </label>
     ${selectField(
       ctx,

@@ -3,8 +3,11 @@
 // chart and as a table, with counts per status and the plans that set each due day.
 import { reportingGrid } from '../../api/services/reporting.ts';
 import { listPlans } from '../../api/services/plans.ts';
-import { readSpan } from '../../api/services/common.ts';
+import { spanOf } from '../../api/services/common.ts';
 import { reportingQuery } from '../../api/schemas/reporting.ts';
+import { addMonths, lastFullMonth, monthOfDate } from '../../pipelines/normalize/calendar.ts';
+import { monthPeriod } from '../../pipelines/normalize/periods.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import {
   chartLabels,
   REPORTING_STATUSES,
@@ -17,30 +20,24 @@ import { renderPlot } from '../render/plot.ts';
 import { html, raw } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { PageData } from './index.ts';
-import {
-  addMonths,
-  langField,
-  lastFullMonth,
-  planLabel,
-  readQuery,
-  unitChoices,
-  visuallyHidden,
-} from './common.ts';
+import { langField, planLabel, readQuery, unitChoices, visuallyHidden } from './common.ts';
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
   const query = readQuery(reportingQuery, ctx);
   const labels = chartLabels(ctx.lang);
-  const fromSpan = query.from ? readSpan(query.from) : null;
-  const defaultTo = lastFullMonth(ctx.today);
+  // by default the 12 months up to the last full month (or up to the month `from` ends in)
+  const asked = query.from ? spanOf(query.from) : null;
+  const lastMonth = lastFullMonth(ctx.today);
   const to =
     query.to ??
-    (fromSpan && fromSpan.start.slice(0, 7) > defaultTo ? fromSpan.end.slice(0, 7) : defaultTo);
-  const toSpan = readSpan(to);
-  const from = query.from ?? addMonths(toSpan.end.slice(0, 7), -11);
-  const fromStart = readSpan(from).start;
-  const data = await reportingGrid(db, units, { unit: query.unit, from, to });
-  const unit = units.get(data.unit.unit_id) ?? null;
+    monthPeriod(asked && monthOfDate(asked.start) > lastMonth ? monthOfDate(asked.end) : lastMonth);
+  const toSpan = spanOf(to);
+  const from = query.from ?? monthPeriod(addMonths(monthOfDate(toSpan.end), -11));
+  const fromSpan = spanOf(from);
+  const fromStart = fromSpan.start;
+  const unit = findUnit(units, query.unit, toSpan.end);
+  const data = await reportingGrid(db, { unit, from, to });
   const plans = new Map((await listPlans(db)).plans.map((p) => [p.plan_id, p]));
 
   const form = html`<form class="filters" method="get" action="/reporting">
@@ -105,7 +102,8 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const cellAt = new Map(data.cells.map((c) => [`${c.unit_id}|${c.period}`, c]));
   const table = html`<table id="reporting-grid">
     <caption>
-      ${title}, ${w.period(data.periods[0] ?? from)} – ${w.period(data.periods.at(-1) ?? to)}
+      ${title}, ${w.period(data.periods[0] ?? fromSpan.period)} –
+      ${w.period(data.periods.at(-1) ?? toSpan.period)}
     </caption>
     <thead>
       <tr>
@@ -126,7 +124,8 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
               ${
                 u.unit_id === data.unit.unit_id
                   ? u.name
-                  : html`<a href="${href(ctx, '/reporting', { unit: u.unit_id, from, to })}"
+                  : html`<a
+                      href="${href(ctx, '/reporting', { unit: u.unit_id, from: fromSpan.period, to: toSpan.period })}"
                       >${u.name}</a
                     >`
               }

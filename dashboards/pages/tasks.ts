@@ -26,7 +26,8 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const planById = new Map(plans.map((p) => [p.plan_id, p]));
   // the filters' choices: the groups and leads of the chosen plan (or of every plan)
   const base = await listTasks(db, units, { plan: query.plan, as_of: asOf });
-  const filtered = query.group || query.lead || query.status || query.overdue !== undefined;
+  const filtered =
+    query.group || query.lead || query.agency || query.status || query.overdue !== undefined;
   const data = filtered ? await listTasks(db, units, { ...query, as_of: asOf }) : base;
   const labels = chartLabels(ctx.lang);
 
@@ -95,7 +96,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     ].join('; '),
   });
 
-  const keep = { plan: query.plan, group: query.group, status: query.status };
+  const keep = { plan: query.plan, group: query.group, status: query.status, agency: query.agency };
   const summary = html`<section aria-labelledby="summary">
     <h2 id="summary">${w.t('tasks_summary')}</h2>
     <div class="cards">
@@ -132,7 +133,13 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                       ${
                         l.lead
                           ? html`<a
-                              href="${href(ctx, '/tasks', { ...keep, lead: l.lead, overdue: 'true' })}"
+                              href="${href(ctx, '/tasks', {
+                                ...keep,
+                                ...(l.agency_id
+                                  ? { agency: l.agency_id }
+                                  : { agency: null, lead: l.lead }),
+                                overdue: 'true',
+                              })}"
                               >${l.lead}</a
                             >`
                           : w.t('tasks_no_lead')
@@ -184,7 +191,15 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
           <td>
             <span class="task-state ${style.id}"
               ><span aria-hidden="true">${style.icon}</span> ${style.word}</span
-            >${t.status !== 'planned' ? html`<br /><span class="muted">${planStatusWord(w, t.status)}</span>` : ''}
+            ><br /><span class="task-status" data-status="${t.status}"
+              >${planStatusWord(w, t.status)}${
+                t.status_as_of
+                  ? html` <span class="muted"
+                      >(${w.t('tasks_status_since', { date: w.date(t.status_as_of) })})</span
+                    >`
+                  : ''
+              }</span
+            >
           </td>
         </tr>`;
       })}

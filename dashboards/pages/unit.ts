@@ -5,6 +5,8 @@ import { unitDetail } from '../../api/services/units.ts';
 import { ranking } from '../../api/services/ranking.ts';
 import { unitScorecard } from '../../api/services/scorecard.ts';
 import { badRequest } from '../../api/errors.ts';
+import { isIsoDate } from '../../pipelines/normalize/calendar.ts';
+import { formatPeriod } from '../../pipelines/normalize/periods.ts';
 import type { RankingResponse } from '../../api/schemas/ranking.ts';
 import type { UnitResponse } from '../../api/schemas/units.ts';
 import { html, raw, type Html } from '../render/html.ts';
@@ -14,7 +16,7 @@ import {
   figure,
   headlineCards,
   levelWord,
-  pageQuarter,
+  pageScope,
   statusBadge,
   statusCounts,
 } from './common.ts';
@@ -39,10 +41,7 @@ const REFORM_DAY = '2025-07-01';
 
 function readDate(text: string | undefined): string | undefined {
   if (text === undefined || text === '') return undefined;
-  const ok =
-    /^\d{4}-\d{2}-\d{2}$/.test(text) &&
-    new Date(`${text}T00:00:00Z`).toISOString().slice(0, 10) === text;
-  if (!ok) throw badRequest('INVALID_DATE', `invalid date: ${text} (YYYY-MM-DD)`);
+  if (!isIsoDate(text)) throw badRequest('INVALID_DATE', `invalid date: ${text} (YYYY-MM-DD)`);
   return text;
 }
 
@@ -56,8 +55,9 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   const keepDate = ctx.query.as_of ? { as_of: asOf } : {};
 
   // the quarter of the figures: the last complete one before the children's date (or asked for)
-  const quarter = await pageQuarter(db, { ...ctx, today: detail.children_as_of }, u.unit_id, units);
-  const card = await unitScorecard(db, units, { unit: u.unit_id, period: quarter });
+  const scope = await pageScope(db, { ...ctx, today: detail.children_as_of }, u.unit_id, units);
+  const quarter = formatPeriod(scope.quarter);
+  const card = await unitScorecard(db, { unit: scope.unit, period: scope.quarter });
   const counts = statusCounts(card.rows.flatMap((r) => r.targets));
   const names = new Map(card.rows.map((r) => [r.indicator_id, r]));
   const indicatorName = (id: string) => {
@@ -71,7 +71,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     for (const id of KEY_INDICATORS) {
       figures.set(
         id,
-        await ranking(db, units, { indicator: id, unit: u.unit_id, period: quarter }),
+        await ranking(db, { indicator: id, unit: scope.unit, period: scope.quarter }),
       );
     }
   }

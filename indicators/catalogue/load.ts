@@ -1,8 +1,10 @@
-// Loads metrics.yaml and indicators.yaml, each entry validated on its own, then cross-checked.
+// Loads metrics.yaml, indicators.yaml and agencies.yaml, each entry validated on its own, then
+// cross-checked.
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DefinitionError, formatIssues, readYaml } from '../definitions.ts';
 import { Indicator, Metric } from './schema.ts';
+import { loadAgencies, type Agency } from './agencies.ts';
 import { projectFile } from '../../pipelines/db/connect.ts';
 
 const DIR = projectFile('indicators/catalogue');
@@ -10,6 +12,8 @@ const DIR = projectFile('indicators/catalogue');
 export interface Catalogue {
   metrics: Metric[];
   indicators: Indicator[];
+  /** agencies.yaml: the offices plan tasks name (none when the file is absent) */
+  agencies: Agency[];
 }
 
 function entries<S extends z.ZodType>(
@@ -37,7 +41,7 @@ function entries<S extends z.ZodType>(
   return out;
 }
 
-export function checkCatalogue(catalogue: Catalogue): string[] {
+export function checkCatalogue(catalogue: Pick<Catalogue, 'metrics' | 'indicators'>): string[] {
   const metricIds = new Set(catalogue.metrics.map((m) => m.id));
   const problems: string[] = [];
   for (const ind of catalogue.indicators) {
@@ -57,6 +61,7 @@ export function loadCatalogue(dir = DIR): Catalogue {
   const catalogue = {
     metrics: entries(Metric, readYaml(metricsFile), metricsFile, 'metrics'),
     indicators: entries(Indicator, readYaml(indicatorsFile), indicatorsFile, 'indicators'),
+    agencies: loadAgencies(join(dir, 'agencies.yaml')),
   };
   const problems = checkCatalogue(catalogue);
   if (problems.length > 0) throw new DefinitionError(indicatorsFile, problems);

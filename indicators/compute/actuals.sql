@@ -1,6 +1,9 @@
--- Actuals per indicator × unit × period (DESIGN.md §3). Each block is named; actuals.ts runs them
+-- Actuals per indicator × unit × period (DESIGN.md §3). The indicators are core.measures: the
+-- catalogue's, and each target that declares its own metrics (its id is the target's). Each block is named; actuals.ts runs them
 -- in order, the `level` block once per level from communes up to the country. Temp table
--- scope_months(month, month_end, quarter, year) says which months to recompute.
+-- scope_months(month, month_end, quarter, year, next_month_start, next_month_end) says which
+-- months to recompute, scope_year_months(month, month_end, quarter, year) every month of their
+-- years; setScope (actuals.ts) makes both from the calendar, so no date arithmetic is done here.
 
 -- name: report_rows
 -- The rows behind a unit's own monthly figure: its monthly reports and its dated snapshots. They
@@ -27,7 +30,7 @@ group by all;
 -- a ratio needs both from the same unit and month, a count only its numerator.
 create or replace temp table own_pairs as
 select i.indicator_id, n.unit_id, n.month, n.value as numerator, d.value as denominator
-from core.indicators i
+from core.measures i
 join own_month n on n.metric = i.numerator
 left join own_month d on d.metric = i.denominator and d.unit_id = n.unit_id and d.month = n.month
 where i.denominator is null or d.value is not null;
@@ -118,7 +121,7 @@ select f.indicator_id, f.unit_id, f.month, 'month', f.numerator, f.denominator,
             else 100.0 * f.numerator / f.denominator end,
        f.coverage, f.source, f.reconstructed, f.children_total, f.children_reported, 1, 1,
        current_timestamp
-from month_fig f join core.indicators i using (indicator_id);
+from month_fig f join core.measures i using (indicator_id);
 
 -- name: rollup
 -- Quarters and years from each unit's stored monthly series: flows add up (the figure is
@@ -127,15 +130,11 @@ from month_fig f join core.indicators i using (indicator_id);
 create or replace temp table rolled as
 with kinds as (
   select i.indicator_id, m.kind, i.denominator is null as is_count
-  from core.indicators i join core.metrics m on m.metric_id = i.numerator
+  from core.measures i join core.metrics m on m.metric_id = i.numerator
 ),
 months as (
-  -- every month of the quarters and years the scope touches
-  select strftime(d, '%Y-%m') as month, last_day(d) as month_end,
-         strftime(d, '%Y') || '-Q' || quarter(d) as quarter, strftime(d, '%Y') as year
-  from (select unnest(generate_series(min(make_date(year::int, 1, 1)), max(make_date(year::int, 12, 1)), interval 1 month)) as d
-        from scope_months)
-  where strftime(d, '%Y') in (select year from scope_months)
+  -- every month of the quarters and years the scope touches (the calendar's, from setScope)
+  select month, month_end, quarter, year from scope_year_months
 ),
 span as (
   -- a unit has a series while it exists, and before that if it has predecessors
@@ -196,7 +195,7 @@ with own as (
 select i.indicator_id, n.unit_id, n.period,
        case when length(n.period) = 4 then 'year' else 'quarter' end as grain,
        n.value as numerator, d.value as denominator
-from core.indicators i
+from core.measures i
 join own n on n.metric = i.numerator
 left join own d on d.metric = i.denominator and d.unit_id = n.unit_id and d.period = n.period
 where i.denominator is null or d.value is not null;
@@ -225,7 +224,7 @@ select r.indicator_id, r.unit_id, r.period, r.grain,
        o.unit_id is null and r.reconstructed,
        r.children_total, r.children_reported, r.months, r.months_expected, current_timestamp
 from rolled r
-join core.indicators i using (indicator_id)
+join core.measures i using (indicator_id)
 left join own_periods o
   on o.indicator_id = r.indicator_id and o.unit_id = r.unit_id and o.period = r.period;
 
@@ -236,5 +235,5 @@ select o.indicator_id, o.unit_id, o.period, o.grain, o.numerator, o.denominator,
             else 100.0 * o.numerator / o.denominator end,
        1.0, 'own', false, null, null, null, null, current_timestamp
 from own_periods o
-join core.indicators i using (indicator_id)
+join core.measures i using (indicator_id)
 anti join rolled r on r.indicator_id = o.indicator_id and r.unit_id = o.unit_id and r.period = o.period;

@@ -1,50 +1,60 @@
--- Reporting timeliness and data-quality findings (DESIGN.md §3, §4). Parameter $today (a date)
--- is the day the statuses are computed on.
+-- Reporting timeliness and data-quality findings (DESIGN.md §3, §4). The calendar is the
+-- TypeScript's (pipelines/normalize/calendar.ts): parameters $today (the day the statuses are
+-- computed on, in Vietnam) and $last_month (the last full month before it, YYYY-MM), and the
+-- months' ends in scope_months and reporting_months; no date arithmetic and no clock here.
 
 -- name: reporting
--- grain: one row per (obligation, unit, month): the plan's unit and every unit under it that
--- existed at the month's end, from the plan's first month until its last deadline, the unit's
--- end or the last full month. The month is received when its first figure arrived (the
--- reported_at a file declares, else the time its batch was loaded).
-delete from core.reporting_status where period in (select month from scope_months);
+-- grain: one row per (unit, month) that owes a report: the month's report is due on a plan's day
+-- of the next month. A plan that sets a day binds its own unit and every unit under it (those
+-- that existed at the month's end) over its window: from the month it was issued to its last
+-- target's deadline (first_month and last_month, written by the plan import), cut short where a
+-- newer plan of the same unit that sets a day begins, and never past the last full month. Where
+-- several plans bind a unit in a month, the nearest plan above it wins (its own unit's before its
+-- parent's, the province's before the country's); between plans of one unit, the newer. The
+-- month is received when its first figure arrived (the reported_at a file declares, else the time
+-- its batch was loaded). Months are those of reporting_months (refresh.ts: every month a duty
+-- covers in a full refresh or after a plan import; otherwise the months in scope, those still
+-- pending and those that came due since).
+delete from core.reporting_status where period in (select month from reporting_months);
 
 insert into core.reporting_status
 with recursive obligations as (
-  select o.plan_id, o.unit_id, o.report_due_day,
-         coalesce(p.issued_on,
-                  make_date(regexp_extract(p.issued_on_text, '(20\d\d)', 1)::int, 1, 1)) as starts,
-         coalesce((select max(deadline) from core.targets t where t.plan_id = o.plan_id),
-                  make_date(year(coalesce(p.issued_on, make_date(regexp_extract(p.issued_on_text, '(20\d\d)', 1)::int, 1, 1)))::int, 12, 31)) as ends
-  from core.reporting_obligations o join core.plans p using (plan_id)
-  where o.unit_id is not null
+  select plan_id, unit_id, report_due_day, first_month, last_month,
+         -- the month a newer duty of the same unit takes over from this one
+         lead(first_month) over (partition by unit_id order by first_month, plan_id) as superseded_from
+  from core.reporting_obligations
+  where unit_id is not null and first_month is not null
 ),
-tree(plan_id, unit_id) as (
-  select plan_id, unit_id from obligations
+tree(plan_id, unit_id, depth) as (
+  select plan_id, unit_id, 0 from obligations
   union all
-  select t.plan_id, u.unit_id from tree t join core.units u on u.parent_id = t.unit_id
+  select t.plan_id, u.unit_id, t.depth + 1 from tree t join core.units u on u.parent_id = t.unit_id
 ),
-months as (
-  select o.plan_id, o.report_due_day, unnest(generate_series(
-           date_trunc('month', o.starts), date_trunc('month', least(o.ends, $today::date - interval 1 month)),
-           interval 1 month))::date as first_day
+owed as (
+  -- the duty that binds each unit in each month, with the month's calendar
+  select t.unit_id, m.month, o.plan_id, o.report_due_day, m.next_month_start, m.next_month_end
   from obligations o
+  join reporting_months m
+    on m.month >= o.first_month and m.month <= least(o.last_month, $last_month)
+   and (o.superseded_from is null or m.month < o.superseded_from)
+  join tree t on t.plan_id = o.plan_id
+  join core.units u on u.unit_id = t.unit_id
+  where (u.valid_from is null or u.valid_from <= m.month_end)
+    and (u.valid_to is null or u.valid_to >= m.month_end)
+  qualify row_number() over (
+    partition by t.unit_id, m.month order by t.depth, o.first_month desc, o.plan_id desc) = 1
 ),
 due as (
-  select t.plan_id, t.unit_id, strftime(m.first_day, '%Y-%m') as month, last_day(m.first_day) as month_end,
+  select unit_id, month, plan_id,
          -- the report for month M is due on day D of month M+1 (the month's last day if shorter)
-         least(make_date(year(m.first_day + interval 1 month)::int, month(m.first_day + interval 1 month)::int, 1)
-                 + to_days(m.report_due_day - 1),
-               last_day(m.first_day + interval 1 month)) as due_on
-  from tree t join months m using (plan_id)
-  join core.units u on u.unit_id = t.unit_id
-  where (u.valid_from is null or u.valid_from <= last_day(m.first_day))
-    and (u.valid_to is null or u.valid_to >= last_day(m.first_day))
+         least(next_month_start + (report_due_day - 1), next_month_end) as due_on
+  from owed
 ),
 arrivals as (
   select r.unit_id, substr(r.period, 1, 7) as month, min(coalesce(r.reported_at, b.loaded_at)) as received_at
   from core.observation_revisions r join core.batches b using (batch_id)
   where regexp_full_match(r.period, '\d{4}-\d{2}(-\d{2})?')
-    and substr(r.period, 1, 7) in (select month from scope_months)
+    and substr(r.period, 1, 7) in (select month from reporting_months)
   group by all
 )
 select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
@@ -54,26 +64,13 @@ select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
             else 'pending' end
 from due d
 join core.units u using (unit_id)
-left join arrivals a on a.unit_id = d.unit_id and a.month = d.month
-where d.month in (select month from scope_months);
+left join arrivals a on a.unit_id = d.unit_id and a.month = d.month;
 
 -- name: all_month
 -- grain: one row per (unit, metric, month) the unit reported, over the months the checks of the
--- scope need: six months either side of a scope month, and the same calendar month of every
--- earlier year (monthly_report_rows is defined in actuals.sql).
-create or replace temp table context_months as
-select distinct strftime(d, '%Y-%m') as month
-from (
-  select unnest(generate_series(strptime(month || '-01', '%Y-%m-%d') - interval 6 month,
-                                strptime(month || '-01', '%Y-%m-%d') + interval 6 month,
-                                interval 1 month)) as d
-  from scope_months
-  union all
-  select unnest(generate_series(strptime(month || '-01', '%Y-%m-%d') - interval 30 year,
-                                strptime(month || '-01', '%Y-%m-%d'), interval 1 year))
-  from scope_months
-);
-
+-- scope need (context_months, from the calendar in refresh.ts: six months either side of a
+-- scope month, and the same calendar month of the thirty years before; monthly_report_rows is
+-- defined in actuals.sql).
 create or replace temp table all_month as
 select unit_id, metric, month, arg_max(value, priority) as value
 from monthly_report_rows
@@ -132,12 +129,14 @@ where batch_id is null and period in (select month from scope_months);
 
 insert into core.quality_findings
 select * from (
--- a numerator above its denominator in a unit's own report
+-- a numerator above its denominator in a unit's own report: once per pair of metrics, whichever
+-- measures read it (two targets may declare the same pair)
 select null as batch_id, n.unit_id, n.month as period, i.numerator, 'numerator_above_denominator', 'warning',
        i.numerator || ' ' || n.value || ' is above ' || i.denominator || ' ' || d.value ||
        ' (' || i.indicator_id || ')',
        n.value::varchar, null, current_timestamp
-from core.indicators i
+from (select numerator, denominator, min(indicator_id) as indicator_id from core.measures
+      where denominator is not null group by numerator, denominator) i
 join all_month n on n.metric = i.numerator
 join all_month d on d.metric = i.denominator and d.unit_id = n.unit_id and d.month = n.month
 where n.value > d.value

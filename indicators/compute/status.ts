@@ -1,5 +1,6 @@
 // The status of a target as of a date (DESIGN.md §3), as a pure function of its inputs. Every
 // input and intermediate value is returned, so a reader can check the verdict by hand.
+import { dateOfDayNumber, dayNumber } from '../../pipelines/normalize/calendar.ts';
 
 export type Comparator = '>=' | '>' | '<=' | '<';
 
@@ -64,10 +65,9 @@ export interface StatusResult {
 export const BANDS = { onTrack: 0.95, atRisk: 0.6 } as const;
 const TREND_POINTS = 6;
 const MIN_TREND_POINTS = 3;
-const DAY = 86_400_000;
 
-const toDays = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY;
-const fromDays = (days: number) => new Date(Math.round(days) * DAY).toISOString().slice(0, 10);
+const toDays = dayNumber;
+const fromDays = (days: number) => dateOfDayNumber(Math.round(days));
 
 export function meets(value: number, comparator: Comparator, target: number): boolean {
   switch (comparator) {

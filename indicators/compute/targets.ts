@@ -1,7 +1,10 @@
 // Evaluates every target on every unit it binds, as of each month, quarter and year from its
 // window start on (DESIGN.md §3 target resolution and status). The maths is the pure
-// evaluateTarget; this module finds the units, the series and the baseline, and stores rows.
+// evaluateTarget; this module finds the units, the series and the baseline, and stores rows. A
+// target measured by metrics it declares is read on its own measure, whose id is the target's
+// (core.measures); a target with no measure is kept and shown, not evaluated.
 import type { Database } from '../../pipelines/db/connect.ts';
+import { addMonths, monthEnd as lastDay } from '../../pipelines/normalize/calendar.ts';
 import { evaluateTarget, type Comparator } from './status.ts';
 
 interface TargetRow {
@@ -34,16 +37,13 @@ interface Point {
 /** How long after its deadline a target is still shown (with its final verdict). */
 const AFTER_DEADLINE_MONTHS = 12;
 
-const monthEnd = (month: string) => {
-  const [y, m] = month.split('-').map(Number);
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+/** Month ends by month: the same few hundred months recur across every series. */
+const monthEnds = new Map<string, string>();
+const monthEnd = (month: string): string => {
+  let end = monthEnds.get(month);
+  if (end === undefined) monthEnds.set(month, (end = lastDay(month)));
+  return end;
 };
-
-function addMonths(month: string, n: number): string {
-  const [y, m] = month.split('-').map(Number);
-  const t = y * 12 + (m - 1) + n;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-}
 
 /** The periods a target is evaluated at: months, and quarters and years ending in the range. */
 function periodsBetween(
@@ -72,18 +72,18 @@ export async function computeTargets(db: Database): Promise<number> {
   await db.run('delete from core.target_status');
   if (!horizon) return 0;
   const targets = await db.all<TargetRow>(`
-    select t.target_id, t.indicator_id, t.comparator, t.value,
+    select t.target_id, coalesce(t.indicator_id, t.target_id) indicator_id, t.comparator, t.value,
            strftime(t.window_start, '%Y-%m-%d') window_start, strftime(t.deadline, '%Y-%m-%d') deadline,
            t.unit_code, t.level, p.unit_id plan_unit_id, p.unit_code plan_unit_code
     from core.targets t join core.plans p using (plan_id)
-    where t.indicator_id is not null`);
+    where t.measure_kind <> 'none'`);
   // the units each target binds: its own unit (the code read at the window start, or the plan's
   // unit), or every unit of its level under the plan's unit that existed during the window
   const bound = await db.all<Bound>(`
     with recursive t as (
       select t.target_id, t.unit_code, t.level, t.window_start, t.deadline, p.unit_id plan_unit_id,
              p.unit_code plan_unit_code
-      from core.targets t join core.plans p using (plan_id) where t.indicator_id is not null
+      from core.targets t join core.plans p using (plan_id) where t.measure_kind <> 'none'
     ),
     under(target_id, unit_id, level, valid_from, valid_to) as (
       select t.target_id, u.unit_id, u.level, u.valid_from, u.valid_to
@@ -116,12 +116,14 @@ export async function computeTargets(db: Database): Promise<number> {
   appender.flushSync();
   appender.closeSync();
   const points = await db.values<Point>(`
-    select a.unit_id, a.indicator_id, a.period, strftime(last_day(strptime(a.period || '-01', '%Y-%m-%d')), '%Y-%m-%d') month_end, a.actual
+    select a.unit_id, a.indicator_id, a.period, a.actual
     from core.actuals a
-    semi join (select distinct b.unit_id, t.indicator_id from bound b join core.targets t using (target_id)) s
+    semi join (select distinct b.unit_id, coalesce(t.indicator_id, t.target_id) indicator_id
+               from bound b join core.targets t using (target_id)) s
       on s.unit_id = a.unit_id and s.indicator_id = a.indicator_id
     where a.grain = 'month' and a.actual is not null
     order by a.period`);
+  for (const p of points) p.month_end = monthEnd(p.period);
   const series = new Map<string, Point[]>();
   for (const p of points) {
     const key = `${p.unit_id}\u0000${p.indicator_id}`;

@@ -3,6 +3,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread } from 'node:worker_threads';
 import {
   DuckDBConnection,
   DuckDBInstance,
@@ -86,6 +87,7 @@ export class Database {
       throw new DatabaseMissingError(path);
     }
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:' && !options.readOnly) keepPrivate();
     // DuckDB would take 80 % of the machine; chitieu stays within a budget (spilling to a
     // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
     const config: Record<string, string> = {
@@ -158,6 +160,18 @@ export class Database {
     this.connection.closeSync();
     if (this.ownsInstance) this.instance.closeSync();
   }
+}
+
+/**
+ * The figures are for their owners' eyes: the database, its WAL and DuckDB's spill folder are
+ * created readable by their owner only (0600, 0700). DuckDB creates the WAL afresh after each
+ * checkpoint, long after the open, so a chmod could not follow it: the process that writes the
+ * database creates every file from then on without group and other bits (umask 077). A file that
+ * exists keeps its mode: an administrator may have shared it with a group on purpose.
+ */
+function keepPrivate(): void {
+  // a worker thread may not set the umask (none opens a database today)
+  if (isMainThread) process.umask(process.umask(0o077) | 0o077);
 }
 
 /** Quotes an identifier that must vary (a table name); values are always bound instead. */

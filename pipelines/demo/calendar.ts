@@ -1,49 +1,31 @@
-// Months, days and the Tết calendar for the demo data (pure; UTC dates as ISO strings).
+// The demo's months counted from its first (0 for 2022-01), and the Tết calendar (pure). Dates
+// and month sums are the calendar's (pipelines/normalize/calendar.ts); the names it had before
+// are kept for the demo's modules and tests.
+import {
+  addDays,
+  addMonths,
+  isMonth,
+  lastFullMonth,
+  monthNumber,
+  monthOfNumber,
+  monthsBetween,
+  monthStart,
+} from '../normalize/calendar.ts';
+
+export { addDays, isMonth, lastFullMonth, monthsBetween };
 
 export const FIRST_MONTH = '2022-01';
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-export function isMonth(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})$/.exec(text);
-  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
-}
+const FIRST = monthNumber(FIRST_MONTH);
 
 /** 0 for 2022-01, 1 for 2022-02, … */
-export function monthIndex(period: string): number {
-  const [y, m] = period.split('-').map(Number);
-  return (y - 2022) * 12 + (m - 1);
-}
+export const monthIndex = (period: string): number => monthNumber(period) - FIRST;
 
-export function monthAt(index: number): string {
-  const y = 2022 + Math.floor(index / 12);
-  return `${y}-${pad((((index % 12) + 12) % 12) + 1)}`;
-}
+/** The month at a place of monthIndex's count. */
+export const monthAt = (index: number): string => monthOfNumber(FIRST + index);
 
-/** Every month from `from` to `until`, both included. */
-export function monthsBetween(from: string, until: string): string[] {
-  const out: string[] = [];
-  for (let i = monthIndex(from); i <= monthIndex(until); i++) out.push(monthAt(i));
-  return out;
-}
-
-/** The last whole month before `today` (ISO date): on 2026-11-23 that is 2026-10. */
-export function lastFullMonth(today: string): string {
-  return monthAt(monthIndex(today.slice(0, 7)) - 1);
-}
-
-/** `days` after the first day of the month after `period`, as an ISO date. */
-export function dayAfterMonth(period: string, day: number): string {
-  const [y, m] = period.split('-').map(Number);
-  const d = new Date(Date.UTC(y, m, day)); // month m (0-based) is the month after `period`
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(isoDate: string, days: number): string {
-  const d = new Date(`${isoDate.slice(0, 10)}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
+/** Day `day` of the month after `period`, as an ISO date (day 0: the last day of `period`). */
+export const dayAfterMonth = (period: string, day: number): string =>
+  addDays(monthStart(addMonths(period, 1)), day - 1);
 
 /** First day of the lunar new year (Tết Nguyên Đán). */
 const TET: Record<number, string> = {

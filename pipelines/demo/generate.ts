@@ -15,7 +15,7 @@ import {
 } from './model.ts';
 import { LAST_DAY_BEFORE_REFORM, REFORM_DATE } from '../load/units.ts';
 import { validOn, type Level } from '../normalize/units.ts';
-import { lastDayOfMonth } from '../normalize/deadlines.ts';
+import { monthEnd } from '../normalize/calendar.ts';
 import { DEFAULT_SEED } from './seed.ts';
 
 export { DEFAULT_SEED };
@@ -292,11 +292,6 @@ function reportedAt(period: string, dueDay: number, punctuality: number, rng: Rn
   const mm = String(rng.int(0, 59)).padStart(2, '0');
   return `${date} ${hh}:${mm}`;
 }
-
-const monthEnd = (period: string) => {
-  const [y, m] = period.split('-').map(Number);
-  return lastDayOfMonth(y, m);
-};
 
 export function generateDemo(input: DemoInput, options: DemoOptions): DemoDataset {
   const { seed, until, asOf } = options;

@@ -62,6 +62,9 @@ export async function anyStored(db: Database, periods: string): Promise<boolean>
   return Number(n) > 0;
 }
 
+/** The temp table appendRevisions stages its rows in (its caller drops it after a failure). */
+export const STAGED_REVISIONS = 'to_store';
+
 /**
  * Appends revisions given as text: `select` yields the columns of REVISION_COLUMNS in that order
  * (names do not matter). Returns how many rows were written.
@@ -72,26 +75,26 @@ export async function appendRevisions(
   params?: Params,
 ): Promise<number> {
   await db.run(
-    `create or replace temp table to_store as
+    `create or replace temp table ${STAGED_REVISIONS} as
      select * from (${select}) as s(${REVISION_COLUMNS.join(', ')})`,
     params,
   );
   await ensureKeys(db, {
-    units: 'select unit_id, unit_code from to_store',
-    periods: 'select period from to_store',
-    metrics: 'select metric from to_store',
+    units: `select unit_id, unit_code from ${STAGED_REVISIONS}`,
+    periods: `select period from ${STAGED_REVISIONS}`,
+    metrics: `select metric from ${STAGED_REVISIONS}`,
   });
   const written = Number(
     await db.scalar<bigint>(`insert into core.observation_facts
       select u.unit_key, p.period_key, m.metric_key, s.value, s.revision, s.batch_id,
         s.loaded_at, s.reported_at, s.note, s.line, s.sheet
-      from to_store s
+      from ${STAGED_REVISIONS} s
       join core.unit_keys u on u.unit_id = s.unit_id
       join core.period_keys p on p.period = s.period
       join core.metric_keys m on m.metric = s.metric`),
   );
   // not in a finally: inside a failed transaction it would fail too, and hide the first error
   // (ingest drops it with its other work tables)
-  await db.run('drop table temp.to_store');
+  await db.run(`drop table temp.${STAGED_REVISIONS}`);
   return written;
 }

@@ -1,5 +1,6 @@
 // Vietnamese deadlines as printed in plans ("Tháng 3/2022", "Quý II/2024", "Thường xuyên" …)
 // parsed into due dates. The printed text is always kept; a form we cannot date is never dropped.
+import { daysInMonth, lastDayOfMonth } from './calendar.ts';
 
 export type DeadlineKind =
   /** one or more dated periods; due_on is the end of the last one */
@@ -31,14 +32,8 @@ const ROMAN: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4 };
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-export function lastDayOfMonth(year: number, month: number): string {
-  const day = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${pad(month)}-${pad(day)}`;
-}
-
 function isoDate(year: number, month: number, day: number): string | null {
-  if (month < 1 || month > 12 || day < 1) return null;
-  if (day > Number(lastDayOfMonth(year, month).slice(8))) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return null;
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 

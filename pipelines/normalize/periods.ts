@@ -1,6 +1,7 @@
 // Reporting periods: the canonical grammar ("2024", "2024-Q3", "2024-07", "2024-07-19") and the
-// Vietnamese forms office files print ("Quý III/2024", "Tháng 7/2024"), with calendar steps.
-import { lastDayOfMonth } from './deadlines.ts';
+// Vietnamese forms office files print ("Quý III/2024", "Tháng 7/2024"), with calendar steps (on
+// the day and month arithmetic of calendar.ts).
+import { addDays as addDaysTo, daysInMonth, lastDayOfMonth } from './calendar.ts';
 
 export type Grain = 'year' | 'quarter' | 'month' | 'day';
 
@@ -25,7 +26,6 @@ export const GRAINS: readonly Grain[] = ['year', 'quarter', 'month', 'day'];
 const RANK: Record<Grain, number> = { year: 0, quarter: 1, month: 2, day: 3 };
 
 const pad = (n: number) => String(n).padStart(2, '0');
-const daysIn = (year: number, month: number) => Number(lastDayOfMonth(year, month).slice(8));
 const inRange = (year: number) => Number.isInteger(year) && year >= MIN_YEAR && year <= MAX_YEAR;
 const within = (n: number | undefined, max: number): n is number =>
   n !== undefined && Number.isInteger(n) && n >= 1 && n <= max;
@@ -40,7 +40,7 @@ function month(y: number, m: number): Period | null {
   return inRange(y) && within(m, 12) ? { grain: 'month', year: y, month: m } : null;
 }
 function day(y: number, m: number, d: number): Period | null {
-  if (!inRange(y) || !within(m, 12) || !within(d, daysIn(y, m))) return null;
+  if (!inRange(y) || !within(m, 12) || !within(d, daysInMonth(y, m))) return null;
   return { grain: 'day', year: y, month: m, day: d };
 }
 
@@ -150,6 +150,11 @@ export function periodEnd(p: Period): string {
   return lastDayOfMonth(p.year, months(p)[1]);
 }
 
+/** The month period of a calendar month (YYYY-MM, as calendar.ts writes one). */
+export function monthPeriod(text: string): Period {
+  return { grain: 'month', year: Number(text.slice(0, 4)), month: Number(text.slice(5, 7)) };
+}
+
 /** The month a day belongs to; a month is its own; a quarter or a year has no single month. */
 export function monthOf(p: Period): Period | null {
   if (p.grain !== 'day' && p.grain !== 'month') return null;
@@ -174,11 +179,9 @@ export function comparePeriods(a: Period, b: Period): number {
   return RANK[b.grain] - RANK[a.grain];
 }
 
-/** Calendar arithmetic on days through UTC dates, so no time zone or DST can shift a day. */
 function addDays(p: Period, delta: number): Period | null {
-  const d = new Date(Date.UTC(p.year, (p.month ?? 1) - 1, (p.day ?? 1) + delta));
-  // Date.UTC maps years 0–99 to 1900–1999; our years never go there
-  return day(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate());
+  const d = addDaysTo(periodStart(p), delta);
+  return day(Number(d.slice(0, 4)), Number(d.slice(5, 7)), Number(d.slice(8, 10)));
 }
 
 function step(p: Period, delta: 1 | -1): Period | null {
@@ -199,13 +202,13 @@ function step(p: Period, delta: 1 | -1): Period | null {
 }
 
 /** The period of the same grain right after `p`; null past 2100. */
-export function nextPeriod(p: Period): Period | null {
-  return step(p, 1);
+export function nextPeriod<P extends Period>(p: P): P | null {
+  return step(p, 1) as P | null;
 }
 
 /** The period of the same grain right before `p`; null before 1900. */
-export function previousPeriod(p: Period): Period | null {
-  return step(p, -1);
+export function previousPeriod<P extends Period>(p: P): P | null {
+  return step(p, -1) as P | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 // Who may do what: every kind of caller against a read, an SQL query and an upload, with reads
-// open and closed; the 429 after repeated failures; no stack trace in a 500; refusals of writes
-// are audited.
+// open and closed; the 429 after repeated failures (which never locks out a valid token); no
+// stack trace in a 500; refusals of writes are audited.
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
@@ -42,16 +42,26 @@ async function build(overrides: Partial<ServerConfig>): Promise<Built> {
   };
 }
 
-const CALLERS = ['none', 'bad token', 'revoked', 'viewer', 'reporter', 'analyst', 'admin'] as const;
+const CALLERS = [
+  'none',
+  'bad token',
+  'revoked',
+  'viewer',
+  'reporter',
+  'planner',
+  'analyst',
+  'admin',
+] as const;
 type Caller = (typeof CALLERS)[number];
-type Need = 'read' | 'sql' | 'ingest' | 'admin';
+type Need = 'read' | 'sql' | 'ingest' | 'plan' | 'admin';
 
-/** What each role may do, as the contract states it (DESIGN.md §5). */
-const MAY: Record<'viewer' | 'reporter' | 'analyst' | 'admin', Need[]> = {
+/** What each role may do, as the contract states it (DESIGN.md §5, §5.1). */
+const MAY: Record<'viewer' | 'reporter' | 'planner' | 'analyst' | 'admin', Need[]> = {
   viewer: ['read'],
   reporter: ['read', 'ingest'],
+  planner: ['read', 'plan'],
   analyst: ['read', 'sql'],
-  admin: ['read', 'sql', 'ingest', 'admin'],
+  admin: ['read', 'sql', 'ingest', 'plan', 'admin'],
 };
 
 function expected(caller: Caller, need: Need, openReads: boolean): 'allowed' | 401 | 403 {
@@ -96,6 +106,46 @@ const ROUTES: Route[] = [
     allowed: 415,
   },
   { name: 'GET /api/tokens', need: 'admin', method: 'GET', url: '/api/tokens', allowed: 200 },
+  // JSON, not a plan file's YAML: an admin gets as far as the route, which refuses the body
+  {
+    name: 'POST /api/plans',
+    need: 'admin',
+    method: 'POST',
+    url: '/api/plans',
+    payload: {},
+    allowed: 415,
+  },
+  // Kiên Giang's plan: within the matrix planner's scope (An Giang continues Kiên Giang)
+  {
+    name: 'GET /api/tasks/{plan_id}/{seq}',
+    need: 'read',
+    method: 'GET',
+    url: '/api/tasks/qd-740-2022-kien-giang/1',
+    allowed: 200,
+  },
+  {
+    name: 'POST /api/tasks/{plan_id}/{seq}/status',
+    need: 'plan',
+    method: 'POST',
+    url: '/api/tasks/qd-740-2022-kien-giang/1/status',
+    payload: { status: 'in_progress', as_of: '2025-06-01', note: 'matrix' },
+    allowed: 201,
+  },
+  {
+    name: 'GET /api/procedures/{plan_id}/{seq}',
+    need: 'read',
+    method: 'GET',
+    url: '/api/procedures/qd-740-2022-kien-giang/1',
+    allowed: 200,
+  },
+  {
+    name: 'POST /api/procedures/{plan_id}/{seq}/status',
+    need: 'plan',
+    method: 'POST',
+    url: '/api/procedures/qd-740-2022-kien-giang/1/status',
+    payload: { status: 'done', as_of: '2025-06-01', note: 'matrix' },
+    allowed: 201,
+  },
 ];
 
 for (const openReads of [true, false]) {
@@ -108,6 +158,7 @@ for (const openReads of [true, false]) {
         tokens[role] = b.app.tokens.create(role, null, `matrix ${role}`).token;
       }
       tokens.reporter = b.app.tokens.create('reporter', 'p79@2025-07-01', 'matrix reporter').token;
+      tokens.planner = b.app.tokens.create('planner', 'p91@2025-07-01', 'matrix planner').token;
       const revoked = b.app.tokens.create('admin', null, 'matrix revoked');
       b.app.tokens.revoke(revoked.stored.id);
       tokens.revoked = revoked.token;
@@ -119,7 +170,13 @@ for (const openReads of [true, false]) {
       for (const caller of CALLERS) {
         const want = expected(caller, route.need, openReads);
         it(`${caller} → ${route.name}: ${want}`, async () => {
-          expect(b.app.hasRoute({ method: route.method, url: route.url.split('?')[0] })).toBe(true);
+          const path = route.url.split('?')[0];
+          expect(
+            b.app.hasRoute({
+              method: route.method,
+              url: path.replace(/^\/api\/(tasks|procedures)\/[^/]+\/\d+/, '/api/$1/:plan_id/:seq'),
+            }),
+          ).toBe(true);
           const token = tokens[caller];
           const res = await b.app.inject({
             method: route.method,
@@ -268,7 +325,8 @@ describe('token administration over HTTP', () => {
     for (const [payload, message] of [
       [{ role: 'reporter' }, 'a reporter token needs a unit'],
       [{ role: 'reporter', unit: '77' }, 'invalid unit: no unit has code or id 77'],
-      [{ role: 'analyst', unit: '79' }, 'unit applies to reporter tokens only'],
+      [{ role: 'planner' }, 'a planner token needs a unit'],
+      [{ role: 'analyst', unit: '79' }, 'unit applies to reporter and planner tokens only'],
       [{ role: 'admin', label: 'two\nlines' }, 'label'],
     ] as const) {
       const res = await call('POST', '/api/tokens', payload);
@@ -281,9 +339,12 @@ describe('token administration over HTTP', () => {
 describe('repeated failed authentications', () => {
   let b: Built;
   let good: string;
+  let admin: string;
   beforeAll(async () => {
-    b = await build({ openReads: true, authFailuresPerMinute: 3 });
+    // the configured default: ten a minute
+    b = await build({ openReads: true });
     good = b.app.tokens.create('analyst', null, 'rate limit').token;
+    admin = b.app.tokens.create('admin', null, 'rate limit admin').token;
   });
   afterAll(async () => {
     vi.useRealTimers();
@@ -297,24 +358,85 @@ describe('repeated failed authentications', () => {
       headers: { authorization: `Bearer ${token}` },
     });
 
-  it('are answered 429 with retry-after for the rest of the minute, from that address only', async () => {
+  it('are answered 429 with retry-after from the 11th in a minute, from that address only; a valid token still passes', async () => {
+    expect(b.app.config.authFailuresPerMinute).toBe(10);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(new Date('2026-03-02T08:15:05Z'));
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 10; i++) {
       expect((await from('192.0.2.7', 'ct_not_a_token')).statusCode).toBe(401);
     }
     const blocked = await from('192.0.2.7', 'ct_not_a_token');
     expect(blocked.statusCode).toBe(429);
-    expect(blocked.headers['retry-after']).toBe('55');
+    expect(blocked.headers['retry-after']).toBe('60');
     expect(blocked.json().error.code).toBe('TOO_MANY_FAILED_AUTH');
-    // even the right token waits: guessing must not be able to tell a hit from a miss
-    expect((await from('192.0.2.7', good)).statusCode).toBe(429);
-    // another address is not held up; no token at all is not a failure
-    expect((await from('198.51.100.1', good)).statusCode).toBe(200);
+    expect((await from('192.0.2.7', `ct_${'0'.repeat(12)}_${'A'.repeat(43)}`)).statusCode).toBe(
+      429,
+    );
+    // a valid token is not held up: an office behind one address must not be locked out by one
+    // of its machines (or anyone else there) sending bad tokens
+    expect((await from('192.0.2.7', good)).statusCode).toBe(200);
+    const write = await b.app.inject({
+      method: 'POST',
+      url: '/api/tokens',
+      remoteAddress: '192.0.2.7',
+      headers: { authorization: `Bearer ${admin}` },
+      payload: { role: 'viewer', label: 'made while locked' },
+    });
+    expect(write.statusCode).toBe(201);
+    // another address is not held up; no token at all on an open read is not a failure
+    expect((await from('198.51.100.1', 'ct_not_a_token')).statusCode).toBe(401);
     expect(
       (await b.app.inject({ url: '/api/health', remoteAddress: '192.0.2.7' })).statusCode,
     ).toBe(200);
-    vi.setSystemTime(new Date('2026-03-02T08:16:00Z'));
-    expect((await from('192.0.2.7', good)).statusCode).toBe(200);
+    vi.setSystemTime(new Date('2026-03-02T08:15:50Z'));
+    const later = await from('192.0.2.7', 'ct_not_a_token');
+    expect([later.statusCode, later.headers['retry-after']]).toEqual([429, '15']);
+    // the window is a minute from the first failure
+    vi.setSystemTime(new Date('2026-03-02T08:16:05Z'));
+    expect((await from('192.0.2.7', 'ct_not_a_token')).statusCode).toBe(401);
+    vi.useRealTimers();
+  });
+
+  it('count writes without a token and bad tokens on the pack review form in the same tally', async () => {
+    const address = '192.0.2.8';
+    for (let i = 0; i < 4; i++) {
+      const res = await b.app.inject({
+        method: 'POST',
+        url: '/api/ingest',
+        remoteAddress: address,
+        payload: {},
+      });
+      expect(res.statusCode).toBe(401);
+    }
+    for (let i = 0; i < 6; i++) {
+      const res = await b.app.inject({
+        method: 'POST',
+        url: '/pack/review',
+        remoteAddress: address,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: 'token=guess&unit=VN&period=2025-Q4',
+      });
+      expect(res.statusCode).toBe(403);
+    }
+    const review = await b.app.inject({
+      method: 'POST',
+      url: '/pack/review',
+      remoteAddress: address,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'token=guess&unit=VN&period=2025-Q4',
+    });
+    expect(review.statusCode).toBe(429);
+    expect(review.headers['retry-after']).toMatch(/^\d+$/);
+    const upload = await b.app.inject({
+      method: 'POST',
+      url: '/api/ingest',
+      remoteAddress: address,
+      payload: {},
+    });
+    expect([upload.statusCode, upload.json().error.code]).toEqual([429, 'TOO_MANY_FAILED_AUTH']);
+    // reads without a token were never failures
+    expect((await b.app.inject({ url: '/api/health', remoteAddress: address })).statusCode).toBe(
+      200,
+    );
   });
 });

@@ -61,7 +61,12 @@ const post = (sql: string, token: string | null = analyst, accept?: string) =>
   });
 
 // [what it tries, the text, the expected code, a word the message must hold]
-type Attack = [string, string, 'SQL_NOT_ALLOWED' | 'SQL_ERROR', RegExp];
+type Attack = [
+  string,
+  string,
+  'SQL_NOT_ALLOWED' | 'SQL_ERROR' | 'SQL_TOO_COMPLEX' | 'SQL_MEMORY_LIMIT',
+  RegExp,
+];
 
 const NOT_SELECT = /only a SELECT/;
 const ATTACKS = (dir: string): Attack[] => [
@@ -327,6 +332,143 @@ const ATTACKS = (dir: string): Attack[] => [
   // SHOW TABLES parses as a SELECT over a table "tables": refused as a table
   ['SHOW TABLES', 'show tables', 'SQL_NOT_ALLOWED', /table "?tables/],
   ['SHOW ALL TABLES', 'show all tables', 'SQL_NOT_ALLOWED', /__show_tables_expanded/],
+  // the catalogue through SHOW / DESCRIBE: they name catalogue entries, never CTEs
+  ['SHOW TABLES FROM core', 'show tables from core', 'SQL_NOT_ALLOWED', /SHOW TABLES FROM core/],
+  [
+    'SHOW TABLES FROM the database',
+    'show tables from demo',
+    'SQL_NOT_ALLOWED',
+    /SHOW TABLES FROM demo/,
+  ],
+  [
+    'SHOW TABLES FROM a qualified schema',
+    'show tables from demo.core',
+    'SQL_NOT_ALLOWED',
+    /SHOW TABLES FROM demo\.core/,
+  ],
+  ['SHOW SCHEMAS', 'show schemas', 'SQL_NOT_ALLOWED', /table "?schemas/],
+  ['SHOW DATABASES', 'show databases', 'SQL_NOT_ALLOWED', /table "?databases/],
+  ['a bare DESCRIBE', 'describe', 'SQL_NOT_ALLOWED', /__show_tables_expanded/],
+  [
+    'SHOW ALL TABLES behind a CTE named like its expansion',
+    'with __show_tables_expanded as (select 1) from (show all tables)',
+    'SQL_NOT_ALLOWED',
+    /__show_tables_expanded/,
+  ],
+  [
+    'a bare DESCRIBE behind that CTE',
+    'with __show_tables_expanded as (select 1) select * from (describe)',
+    'SQL_NOT_ALLOWED',
+    /__show_tables_expanded/,
+  ],
+  [
+    'SHOW behind that CTE, upper case',
+    'with "__SHOW_TABLES_EXPANDED" as (select 1) from (show)',
+    'SQL_NOT_ALLOWED',
+    /__show_tables_expanded/,
+  ],
+  [
+    'DESCRIBE of a CTE named like a core table',
+    'with meta as (select 1) select * from (describe core.meta)',
+    'SQL_NOT_ALLOWED',
+    /core\.meta/,
+  ],
+  [
+    'SHOW SCHEMAS behind a CTE named like its table',
+    'with "schemas" as (select 1) from (show schemas)',
+    'SQL_NOT_ALLOWED',
+    /schemas/,
+  ],
+  [
+    'SUMMARIZE a query over core',
+    'summarize select * from core.batches',
+    'SQL_NOT_ALLOWED',
+    /core\.batches/,
+  ],
+  // sizes given as constants, past what the sandbox's memory allows (its limits are
+  // tests/api/sql-attacks.test.ts's, on a real server)
+  [
+    'list_resize to 100 M',
+    'select len(list_resize([], 100000000))',
+    'SQL_MEMORY_LIMIT',
+    /list_resize to 100000000/,
+  ],
+  [
+    'array_resize to 1e9, as a double',
+    'select array_resize([1], 1e9)',
+    'SQL_MEMORY_LIMIT',
+    /array_resize/,
+  ],
+  ['repeat to 1e9', "select repeat('x', 1000000000)", 'SQL_MEMORY_LIMIT', /repeat to 1000000000/],
+  ['repeat to 1e9, cast', "select repeat('x', 1000000000::bigint)", 'SQL_MEMORY_LIMIT', /repeat/],
+  ['repeat as a method', "select ('x').repeat(1000000000)", 'SQL_MEMORY_LIMIT', /repeat/],
+  ['repeat to 1e19', "select repeat('x', 10000000000000000000)", 'SQL_MEMORY_LIMIT', /repeat/],
+  ['lpad to 1e9', "select lpad('x', 1000000000, 'y')", 'SQL_MEMORY_LIMIT', /lpad/],
+  ['rpad to 1e9, a decimal', "select rpad('x', 1000000000.5, 'y')", 'SQL_MEMORY_LIMIT', /rpad/],
+  [
+    'string_split of a 30 M-character string',
+    "select len(string_split(repeat('a,', 15000000), ','))",
+    'SQL_MEMORY_LIMIT',
+    /repeat/,
+  ],
+  ['bar 1e9 wide', 'select bar(1, 0, 2, 1000000000)', 'SQL_MEMORY_LIMIT', /bar/],
+  [
+    'a list of 10 M',
+    'select range(10000000)',
+    'SQL_MEMORY_LIMIT',
+    /range\(\) as a list of 10000000/,
+  ],
+  [
+    'a list of 1e12 from a series',
+    'select len(generate_series(1, 1000000000000))',
+    'SQL_MEMORY_LIMIT',
+    /generate_series/,
+  ],
+  ['a list with step 0', 'select range(1, 10, 0)', 'SQL_MEMORY_LIMIT', /range/],
+  [
+    'a list unnested in the select list',
+    'select unnest(range(0, 400000000, 2))',
+    'SQL_MEMORY_LIMIT',
+    /range/,
+  ],
+  // nesting that DuckDB's binder takes super-linear, uninterruptible time over
+  [
+    'abs() nested 900 deep',
+    `select ${'abs('.repeat(900)}1${')'.repeat(900)}`,
+    'SQL_TOO_COMPLEX',
+    /nested more than 100/,
+  ],
+  ['1+1+… 900 terms', `select ${Array(900).fill('1').join('+')}`, 'SQL_TOO_COMPLEX', /expressions/],
+  [
+    "'a'||'a'||… 900 terms",
+    `select ${Array(900).fill("'a'").join('||')}`,
+    'SQL_TOO_COMPLEX',
+    /expressions/,
+  ],
+  [
+    'lists nested 900 deep',
+    `select ${'['.repeat(900)}1${']'.repeat(900)}`,
+    'SQL_TOO_COMPLEX',
+    /expressions/,
+  ],
+  [
+    'lambdas nested 25 deep',
+    `select ${'list_transform([1], x -> '.repeat(25)}x${')'.repeat(25)}`,
+    'SQL_TOO_COMPLEX',
+    /lambdas nested more than 8/,
+  ],
+  [
+    'subqueries nested 150 deep',
+    `select ${'(select '.repeat(150)}1${')'.repeat(150)}`,
+    'SQL_TOO_COMPLEX',
+    /expressions/,
+  ],
+  [
+    "nesting past the parser's own limit",
+    `select ${'abs('.repeat(5000)}1${')'.repeat(5000)}`,
+    'SQL_ERROR',
+    /depth|memory exhausted/,
+  ],
   ['CALL', 'call duckdb_settings()', 'SQL_NOT_ALLOWED', NOT_SELECT],
   ['PIVOT statement', 'pivot core.units on level using count(*)', 'SQL_NOT_ALLOWED', NOT_SELECT],
   [
@@ -372,7 +514,7 @@ const ATTACKS = (dir: string): Attack[] => [
 describe('POST /api/sql: the attack corpus', () => {
   it('refuses every attack with its code and a message naming what was refused', async () => {
     const attacks = ATTACKS(t.dir);
-    expect(attacks.length).toBeGreaterThanOrEqual(90);
+    expect(attacks.length).toBeGreaterThanOrEqual(130);
     const wrong: string[] = [];
     for (const [what, sql, code, message] of attacks) {
       const res = await post(sql);
@@ -488,6 +630,33 @@ describe('POST /api/sql: queries', () => {
         null,
       ],
     ]);
+  });
+
+  it('runs what analysts write near the limits: lists, padding, lambdas, long sums', async () => {
+    const ok = async (sql: string) => {
+      const res = await post(sql);
+      expect(res.statusCode, `${sql}: ${res.body}`).toBe(200);
+      return res.json().rows;
+    };
+    expect(
+      await ok("select lpad(code, 5, '0'), repeat('-', 3) from units where code = '91' limit 1"),
+    ).toEqual([['00091', '---']]);
+    expect(await ok('select len(range(1000)), len(list_resize([1], 10)), range(1, 4)')).toEqual([
+      [1000, 10, ['1', '2', '3']],
+    ]);
+    expect(await ok('select count(*) from range(0, 100000000000, 100000)')).toEqual([[1000000]]);
+    expect(
+      await ok(
+        'select list_transform([1, 2], x -> list_sum(list_transform([x, x], y -> list_sum(list_transform([y], z -> z + 1)))))',
+      ),
+    ).toEqual([[['4', '6']]]);
+    expect(await ok(`select ${Array(60).fill('1').join(' + ')} as s`)).toEqual([[60]]);
+    expect(await ok(`select ${'abs('.repeat(40)}-1${')'.repeat(40)}`)).toEqual([[1]]);
+    expect(
+      await ok(
+        "select generate_series(date '2025-01-01', date '2025-03-01', interval 1 month)::varchar[]",
+      ),
+    ).toEqual([[['2025-01-01 00:00:00', '2025-02-01 00:00:00', '2025-03-01 00:00:00']]]);
   });
 
   it('caps the rows at row_limit and says so', async () => {

@@ -13,6 +13,7 @@ const db = await Database.open(dbPath);
 await migrate(db);
 const started = performance.now();
 let rows = 0;
+let warnings: number | undefined;
 if (mode === 'engine') {
   // the national dataset, loaded the quick way: the engine is what is measured here
   await db.run(
@@ -69,7 +70,10 @@ if (mode === 'engine') {
     process.exit(1);
   }
   rows = r.rowsNew;
+  warnings = r.warningCount;
 }
 const seconds = (performance.now() - started) / 1000;
 db.close();
-console.log(JSON.stringify({ seconds, rss_mb: process.resourceUsage().maxRSS / 1024, rows }));
+console.log(
+  JSON.stringify({ seconds, rss_mb: process.resourceUsage().maxRSS / 1024, rows, warnings }),
+);

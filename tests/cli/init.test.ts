@@ -49,8 +49,9 @@ describe('chitieu init', () => {
     expect(io.stdout.join('\n')).toMatch(/applied migrations 1/);
     const d = await dump(path);
     expect(d.units).toHaveLength(98);
-    expect(d.metrics).toHaveLength(30);
-    expect(d.indicators).toHaveLength(15);
+    // the catalogue's 49 metrics and 41 that plans declare for their own targets
+    expect(d.metrics).toHaveLength(90);
+    expect(d.indicators).toHaveLength(26);
     expect(d.plans.length).toBeGreaterThanOrEqual(6);
   });
 

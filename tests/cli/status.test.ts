@@ -29,7 +29,19 @@ describe('chitieu status and chitieu sql', () => {
     const card = JSON.parse(later.stdout.join('\n'));
     expect(card.unit).toMatchObject({ unit_id: 'p91@2025-07-01', code: '91' });
     expect(card.synthetic).toBe(true);
-    expect(card.rows).toHaveLength(15);
+    expect(card.rows).toHaveLength(26);
+  });
+
+  it('shows the country QĐ 06’s own targets, with statuses (2025-Q4)', async () => {
+    const io = bufferIo(path);
+    expect(await main(['status', '--unit', 'VN', '--period', '2025-Q4', '--json'], io)).toBe(0);
+    const card = JSON.parse(io.stdout.join('\n'));
+    const national = card.rows.flatMap(
+      (r: { targets: Array<{ plan_id: string; status: string }> }) =>
+        r.targets.filter((t) => t.plan_id === 'qd-06-2022-national'),
+    );
+    expect(national.length).toBeGreaterThanOrEqual(1);
+    expect(national.some((t: { status: string }) => t.status !== 'no_data')).toBe(true);
   });
 
   it('the JSON scorecard equals the engine rows it came from', async () => {

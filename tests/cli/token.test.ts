@@ -100,7 +100,11 @@ describe('chitieu token with the server running on the database', () => {
       [['create', '--role', 'reporter'], 'a reporter token needs --unit'],
       [['create', '--role', 'king'], 'invalid --role: king'],
       [['create'], 'token create needs --role'],
-      [['create', '--role', 'viewer', '--unit', '79'], '--unit applies to reporter tokens only'],
+      [['create', '--role', 'planner'], 'a planner token needs --unit'],
+      [
+        ['create', '--role', 'viewer', '--unit', '79'],
+        '--unit applies to reporter and planner tokens only',
+      ],
       [['create', '--role', 'admin', '--label', 'two\nlines'], 'invalid --label'],
       [['create', '--role', 'admin', 'extra'], 'Unexpected argument'],
       [['revoke'], 'token revoke needs one ID'],
@@ -143,6 +147,15 @@ describe("a reporter's unit", () => {
     const id = TOKEN.exec(r.stdout.at(-1)!)![1];
     expect(r.stdout[0]).toContain('for p01@2025-07-01 Thành phố Hà Nội');
     expect(stored().find((x) => x.id === id)?.unit).toBe('p01@2025-07-01');
+  });
+
+  it("is a planner's scope too: the unit its code names today", async () => {
+    const r = await chitieu(dbPath, 'create', '--role', 'planner', '--unit', '91');
+    expect(r.code).toBe(0);
+    const id = TOKEN.exec(r.stdout.at(-1)!)![1];
+    expect(r.stdout[0]).toContain(`created planner token ${id}`);
+    expect(r.stdout[0]).toContain('for p91@2025-07-01 Tỉnh An Giang');
+    expect(stored().find((x) => x.id === id)?.unit).toBe('p91@2025-07-01');
   });
 
   it('that names nothing today is a usage error', async () => {

@@ -28,8 +28,60 @@ describe('GET /plans', () => {
         );
       }
       expect(text(cells[4])).toBe(vi.int(p.targets));
-      expect(text(cells[5])).toBe(vi.int(p.tasks));
-      expect(text(cells[7])).toContain(vi.int(p.notes));
+      // đo được / tổng: the targets with a measure, of all
+      expect(text(cells[5])).toBe(
+        p.targets_total === 0 ? '—' : `${vi.int(p.targets_measured)} / ${vi.int(p.targets_total)}`,
+      );
+      expect(text(cells[6])).toBe(vi.int(p.tasks));
+      expect(text(cells[8])).toContain(vi.int(p.notes));
+      // a plan not encoded from its own legal text says so beside its title
+      const pill = rows[i].querySelector('th .source-kind');
+      if (p.source_kind === 'legal_text') expect(pill).toBeNull();
+      else expect(pill?.getAttribute('data-source-kind')).toBe(p.source_kind);
+    }
+    const header = [...document.querySelectorAll('table.plans thead th')].map((th) => text(th));
+    expect(header).toContain(vi.t('plans_measured'));
+    expect(vi.t('plans_measured')).toBe('Đo được / tổng');
+    expect(en.t('plans_measured')).toBe('Measured / total');
+  });
+});
+
+describe('GET /plans/:id, a plan read from the press', () => {
+  it('says it is a press summary, not the legal text, and shows each target’s confidence and sources', async () => {
+    const { document } = await page('/plans/qd-11-2026-bcdcp');
+    const d = await api<PlanResponse>('/api/plans/qd-11-2026-bcdcp');
+    const caveat = document.querySelector('p.source-kind[role="note"]');
+    expect(text(caveat)).toBe(vi.t('plans_source_kind_press_summary'));
+    expect(vi.t('plans_source_kind_press_summary')).toMatch(/không phải văn bản pháp lý/);
+    const rows = [...document.querySelectorAll('table.plan-targets tbody tr')];
+    expect(rows).toHaveLength(d.targets.length);
+    for (const [i, t] of d.targets.entries()) {
+      expect(rows[i].querySelector('td.confidence')?.getAttribute('data-confidence')).toBe(
+        t.confidence ?? '',
+      );
+      const links = [...rows[i].querySelectorAll('td.sources a')].map((a) =>
+        a.getAttribute('href'),
+      );
+      expect(links).toEqual(t.source_urls);
+      if (t.measure_kind === 'metric') expect(text(rows[i])).toContain(t.numerator_metric ?? '');
+    }
+    const english = await page('/plans/qd-11-2026-bcdcp?lang=en');
+    expect(text(english.document.querySelector('p.source-kind'))).toBe(
+      en.t('plans_source_kind_press_summary'),
+    );
+  });
+
+  it('links an adopted target to the plan it came from', async () => {
+    const { document } = await page('/plans/kh-2026-an-giang-mo-phong');
+    const d = await api<PlanResponse>('/api/plans/kh-2026-an-giang-mo-phong');
+    expect(text(document.querySelector('p.source-kind'))).toBe(vi.t('plans_source_kind_synthetic'));
+    const adopted = d.targets.filter((t) => t.adopted_from);
+    expect(adopted.length).toBeGreaterThan(0);
+    for (const t of adopted) {
+      const row = document.querySelector(`tr[data-target="${t.target_id}"]`);
+      expect(row?.querySelector('.adopted a')?.getAttribute('href')).toBe(
+        '/plans/qd-740-2022-kien-giang',
+      );
     }
   });
 });

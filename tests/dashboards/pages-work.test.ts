@@ -77,6 +77,22 @@ describe('/tasks', () => {
     expect(first[7].textContent).toBe(`${d}/${m}/${y}`);
     expect(first[8].textContent).toContain('▲');
     expect(first[8].textContent).toContain('Quá hạn');
+    // every task's recorded status in Vietnamese words, with the day it took effect
+    const words: Record<string, string> = {
+      planned: 'Chưa thực hiện',
+      in_progress: 'Đang thực hiện',
+      done: 'Đã hoàn thành',
+      cancelled: 'Đã hủy',
+    };
+    for (const [i, row] of rows.entries()) {
+      const x = all.tasks[i];
+      const cell = row.querySelector('.task-status');
+      expect(cell?.getAttribute('data-status')).toBe(x.status);
+      expect(cell?.textContent).toContain(words[x.status]);
+      if (x.status_as_of)
+        expect(cell?.textContent).toContain(x.status_as_of.split('-').reverse().join('/'));
+    }
+    expect(all.tasks.some((x) => x.status === 'done')).toBe(true);
     // overdue by lead: the same leads and numbers
     expect(p.nums('#overdue-by-lead')).toEqual(all.summary.overdue_by_lead.map((l) => l.overdue));
   });
@@ -170,7 +186,25 @@ describe('/procedures', () => {
     // the first procedure, as the API has it; status as a drawn box and a word, not a control
     const first = tables[0].querySelector('tbody tr');
     expect(first?.querySelector('th')?.textContent).toBe(body.procedures[0].name);
-    expect(first?.textContent).toContain('☐');
+    // the recorded status: a box drawn for it, its words and the day it took effect
+    const box = { done: '☑', cancelled: '☒' }[body.procedures[0].status] ?? '☐';
+    expect(first?.textContent).toContain(box);
+    for (const [i, row] of [...tables[0].querySelectorAll('tbody tr')].entries()) {
+      const p = body.procedures[i];
+      expect(row.textContent).toContain(
+        {
+          planned: 'Chưa thực hiện',
+          in_progress: 'Đang thực hiện',
+          done: 'Đã hoàn thành',
+          cancelled: 'Đã hủy',
+        }[p.status] ?? p.status,
+      );
+      if (p.status_as_of) {
+        const [y, m, d] = p.status_as_of.split('-');
+        expect(row.textContent).toContain(`từ ${d}/${m}/${y}`);
+      }
+      expect(row.textContent?.includes('quá hạn')).toBe(p.overdue);
+    }
     expect(p.$('main input[type="checkbox"]')).toHaveLength(0);
     // summaries per status and per online level
     const [byStatus, byLevel] = p

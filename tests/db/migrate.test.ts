@@ -41,6 +41,27 @@ const CONTRACT: Record<string, string[]> = {
     'status',
   ],
   procedures: ['plan_id', 'number', 'name', 'online_level', 'lead', 'due_on', 'status'],
+  // §5.1: every recorded change of a task's or a procedure's status
+  task_status_history: [
+    'plan_id',
+    'seq',
+    'number',
+    'status',
+    'as_of',
+    'note',
+    'recorded_by',
+    'recorded_at',
+  ],
+  procedure_status_history: [
+    'plan_id',
+    'seq',
+    'number',
+    'status',
+    'as_of',
+    'note',
+    'recorded_by',
+    'recorded_at',
+  ],
   progress: [
     'indicator_id',
     'unit_id',
@@ -85,6 +106,35 @@ describe('migrations', () => {
       'select table_schema, table_name, column_name, data_type from information_schema.columns order by all',
     );
     expect(after).toEqual(before);
+  });
+
+  it('§5.1: targets gains measure_kind and adopted_from; the agencies are views', async () => {
+    const columns = async (view: string) =>
+      (
+        await db.all<{ column_name: string }>(
+          `select column_name from information_schema.columns
+           where table_schema = 'main' and table_name = $view order by ordinal_position`,
+          { view },
+        )
+      ).map((r) => r.column_name);
+    expect(await columns('targets')).toEqual(
+      expect.arrayContaining(['measure_kind', 'adopted_from', 'source_urls', 'confidence']),
+    );
+    expect(await columns('plans')).toContain('source_kind');
+    expect(await columns('tasks')).toContain('status_as_of');
+    expect(await columns('procedures')).toContain('status_as_of');
+    expect(await columns('metrics')).toContain('declared_in');
+    expect(await columns('agencies')).toEqual([
+      'agency_id',
+      'name_vi',
+      'name_en',
+      'level',
+      'kind',
+      'aliases',
+    ]);
+    expect(await columns('task_agencies')).toEqual(
+      expect.arrayContaining(['plan_id', 'seq', 'role', 'name', 'agency_id']),
+    );
   });
 
   it.each(Object.entries(CONTRACT))(

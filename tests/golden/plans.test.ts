@@ -12,10 +12,18 @@ beforeAll(async () => {
 });
 afterAll(() => cleanup());
 
+const countBy = (xs: string[]) =>
+  xs.reduce<Record<string, number>>((acc, x) => ({ ...acc, [x]: (acc[x] ?? 0) + 1 }), {});
+
 interface TargetRow {
   target_id: string;
   plan_id: string;
   indicator_id: string | null;
+  measure_kind: 'indicator' | 'metric' | 'none';
+  numerator_metric: string | null;
+  denominator_metric: string | null;
+  adopted_from: string | null;
+  confidence: string | null;
   unit_code: string | null;
   level: string | null;
   comparator: string;
@@ -26,7 +34,8 @@ interface TargetRow {
 
 async function targets(planId: string): Promise<TargetRow[]> {
   return db.all<TargetRow>(
-    `select target_id, plan_id, indicator_id, unit_code, level, comparator, value,
+    `select target_id, plan_id, indicator_id, measure_kind, numerator_metric, denominator_metric,
+            adopted_from, confidence, unit_code, level, comparator, value,
             strftime(window_start, '%Y-%m-%d') window_start, strftime(deadline, '%Y-%m-%d') deadline
      from targets where plan_id = $p order by target_id`,
     { p: planId },
@@ -37,7 +46,7 @@ describe('golden summary of every encoded plan (read back through the analyst vi
   it('matches tests/golden/plans.json', async () => {
     const plans = await db.all<Record<string, unknown>>(
       `select plan_id, document_no, unit_code, strftime(issued_on, '%Y-%m-%d') issued_on,
-              parent_plan_id, report_due_day, stub
+              parent_plan_id, report_due_day, stub, source_kind
        from plans order by plan_id`,
     );
     const summary = [];
@@ -59,6 +68,12 @@ describe('golden summary of every encoded plan (read back through the analyst vi
           targets_with_indicator: await count(
             'select count(*) n from targets where plan_id = $p and indicator_id is not null',
           ),
+          targets_measured: await count(
+            "select count(*) n from targets where plan_id = $p and measure_kind <> 'none'",
+          ),
+          targets_adopted: await count(
+            'select count(*) n from targets where plan_id = $p and adopted_from is not null',
+          ),
           tasks: await count('select count(*) n from tasks where plan_id = $p'),
           tasks_with_due_date: await count(
             'select count(*) n from tasks where plan_id = $p and due_on is not null',
@@ -71,13 +86,18 @@ describe('golden summary of every encoded plan (read back through the analyst vi
         },
         tasks_by_group: groups.map((g) => [g.group_name, Number(g.n)]),
         deadline_kinds: Object.fromEntries(kinds.map((k) => [k.kind ?? 'none', Number(k.n)])),
+        // measure: the indicator, or metric:numerator[/denominator] the target declares
         targets: (await targets(id)).map((t) => [
           t.target_id.slice(id.length + 1),
-          t.indicator_id,
+          t.measure_kind === 'metric'
+            ? `metric:${[t.numerator_metric, t.denominator_metric].filter(Boolean).join('/')}`
+            : t.indicator_id,
           t.unit_code ?? `level:${t.level}`,
           t.comparator,
           t.value,
           `${t.window_start}..${t.deadline}`,
+          ...(t.confidence ? [`confidence:${t.confidence}`] : []),
+          ...(t.adopted_from ? [`adopts:${t.adopted_from}`] : []),
         ]),
       });
     }
@@ -177,6 +197,99 @@ describe('what the documents say', () => {
   it('Sơn Ninh: CCCD for 100% of eligible citizens', async () => {
     const rows = (await targets('kh-12-2022-son-ninh')).map((t) => [t.indicator_id, t.comparator, t.value]);
     expect(rows).toContainEqual(['cccd_coverage', '>=', 100]);
+  });
+
+  it('every numeric target of the five seed plans has a measure: 61 of 61', async () => {
+    const seeds = [
+      'kh-96-2022-phan-rang-thap-cham',
+      'kh-bcd-2024-ba-ria-vung-tau',
+      'qd-740-2022-kien-giang',
+      'kh-12-2022-son-ninh',
+      'kh-2024-ho-chi-minh',
+    ];
+    const rows = await db.all<{ target_id: string; measure_kind: string }>(
+      `select target_id, measure_kind from targets
+       where plan_id in (select unnest(string_split($seeds, ','))) order by all`,
+      { seeds: seeds.join(',') },
+    );
+    expect(rows).toHaveLength(61);
+    expect(rows.filter((r) => r.measure_kind === 'none').map((r) => r.target_id)).toEqual([]);
+    const kinds = countBy(rows.map((r) => r.measure_kind));
+    expect(kinds).toEqual({ indicator: 46, metric: 15 });
+    // and no shipped plan leaves a target unmeasured
+    const unmeasured = await db.all("select target_id from targets where measure_kind = 'none'");
+    expect(unmeasured).toEqual([]);
+  });
+
+  it('a declared metric is a metric like any other, and a ratio target names both of its own', async () => {
+    const rows = await db.all<{
+      target_id: string;
+      unit_of_measure: string;
+      numerator: string | null;
+      denominator: string | null;
+    }>(
+      `select t.target_id, t.unit_of_measure, n.metric_id numerator, d.metric_id denominator
+       from targets t
+       left join metrics n on n.metric_id = t.numerator_metric
+       left join metrics d on d.metric_id = t.denominator_metric
+       where t.measure_kind = 'metric'`,
+    );
+    expect(rows.length).toBeGreaterThan(15);
+    for (const r of rows) {
+      expect(r.numerator, r.target_id).not.toBeNull();
+      expect(r.denominator === null, r.target_id).toBe(r.unit_of_measure === 'count');
+    }
+    const declared = await db.all<{ metric_id: string; name_vi: string; kind: string }>(
+      'select metric_id, name_vi, kind from metrics where declared_in is not null',
+    );
+    for (const m of declared) {
+      expect(m.name_vi, m.metric_id).toMatch(/[À-ỹ]/);
+      expect(['stock', 'flow']).toContain(m.kind);
+    }
+    expect(declared.map((m) => m.metric_id)).toContain('agencies_inspected');
+  });
+
+  it('QĐ 06 itself: 11 targets on the country, each with its sources and a confidence', async () => {
+    const rows = await db.all<{
+      indicator_id: string | null;
+      comparator: string;
+      value: number;
+      source_urls: string[];
+      confidence: string;
+    }>(
+      `select indicator_id, comparator, value, source_urls, confidence from targets
+       where plan_id = 'qd-06-2022-national' and unit_code = 'VN'`,
+    );
+    expect(rows).toHaveLength(11);
+    for (const r of rows) {
+      expect(r.source_urls.length).toBeGreaterThan(0);
+      expect(['high', 'medium']).toContain(r.confidence);
+    }
+    expect(rows.map((r) => [r.indicator_id, r.comparator, r.value])).toContainEqual([
+      'vneid_accounts',
+      '>',
+      40_000_000,
+    ]);
+    const [plan] = await db.all<{ stub: boolean; source_kind: string }>(
+      "select stub, source_kind from plans where plan_id = 'qd-06-2022-national'",
+    );
+    expect(plan).toEqual({ stub: false, source_kind: 'restatement' });
+  });
+
+  it('QĐ 11/QĐ-BCĐCP (2026): a press summary, its targets by province and commune, none by district', async () => {
+    const [plan] = await db.all<{ source_kind: string; parent_plan_id: string }>(
+      "select source_kind, parent_plan_id from plans where plan_id = 'qd-11-2026-bcdcp'",
+    );
+    expect(plan).toEqual({ source_kind: 'press_summary', parent_plan_id: 'qd-06-2022-national' });
+    const levels = await db.all<{ level: string | null; n: number }>(
+      `select level, count(*)::integer n from targets where plan_id = 'qd-11-2026-bcdcp'
+       group by all order by all`,
+    );
+    expect(levels.map((l) => l.level)).toEqual(['commune', 'province', null]);
+    const confidence = await db.all<{ c: string }>(
+      "select distinct confidence c from targets where plan_id = 'qd-11-2026-bcdcp' order by all",
+    );
+    expect(confidence.map((r) => r.c)).toEqual(['high', 'low', 'medium']);
   });
 
   it('no task is lost: every task keeps its printed deadline, and dated ones have a due date', async () => {

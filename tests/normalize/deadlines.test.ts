@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lastDayOfMonth, parseDeadline } from '../../pipelines/normalize/deadlines.ts';
+import { parseDeadline } from '../../pipelines/normalize/deadlines.ts';
+import { lastDayOfMonth } from '../../pipelines/normalize/calendar.ts';
 
 describe('parseDeadline: the forms printed in the seed plans', () => {
   const cases: Array<[string, string, string | null, string[], string[]?]> = [

@@ -17,7 +17,7 @@ import {
   type Grain,
   type Period,
 } from '../../pipelines/normalize/periods.ts';
-import { lastDayOfMonth } from '../../pipelines/normalize/deadlines.ts';
+import { lastDayOfMonth } from '../../pipelines/normalize/calendar.ts';
 
 /** a period from canonical text, for tables; fails loudly on a typo */
 function P(text: string): Period {

@@ -1,0 +1,16 @@
+import { Database } from '../pipelines/db/connect.ts';
+import { initialise, describeInit } from '../cli/commands/init.ts';
+const path = `/tmp/chitieu-scratch-${process.pid}.duckdb`;
+const db = await Database.open(path);
+let t = performance.now();
+const r = await initialise(db);
+console.log(describeInit(r).join('\n'), (performance.now() - t).toFixed(0), 'ms', JSON.stringify(r.plans.refresh));
+t = performance.now();
+const r2 = await initialise(db);
+console.log(describeInit(r2).join('\n'), (performance.now() - t).toFixed(0), 'ms');
+console.log(await db.all(`select plan_id, version, origin, imported_by, source_file, is_current, length(yaml_text) n from plan_versions order by plan_id`));
+console.log(await db.all(`select target_id, version, value, unit_code, level, deadline from target_history where plan_id = 'kh-2024-ho-chi-minh' limit 3`));
+console.log(await db.all(`select plan_id, unit_id, report_due_day, first_month, last_month from core.reporting_obligations`));
+console.log(await db.all(`select plan_id, status, count(*) n, min(period), max(period) from reporting group by all order by all`));
+console.log(await db.all(`select * from core.meta order by key`));
+db.close();

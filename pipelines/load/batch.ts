@@ -1,0 +1,126 @@
+// The batch writer: one DuckDB transaction per batch, begun, committed and rolled back here and
+// nowhere else in the ingest. The work given to writeBatch writes the figures (with their keys),
+// the batch's row and its warnings as findings; it commits whole, or (an error, or the work's own
+// verdict) leaves the database exactly as it was.
+import type { Database } from '../db/connect.ts';
+import type { Counts } from './report.ts';
+
+/** The batch being written: its id, and the connection its transaction is open on. */
+export interface Tx {
+  readonly db: Database;
+  readonly batchId: string;
+}
+
+/** What the work decided: keep what it wrote (commit), or drop it all (roll back). */
+export type Verdict<T> = { commit: boolean; value: T };
+export const keep = <T>(value: T): Verdict<T> => ({ commit: true, value });
+export const discard = <T>(value: T): Verdict<T> => ({ commit: false, value });
+
+export const newBatchId = (sha: string) =>
+  `b${new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, '')
+    .slice(0, 17)}-${sha.slice(0, 8)}`;
+
+/**
+ * Runs `work` in the batch's transaction. A thrown error rolls back and is thrown again (a
+ * failure to roll back after it is not allowed to hide it); a `discard` verdict rolls back.
+ * `bulk`: the work appends millions of figures (see withoutFsst).
+ */
+export async function writeBatch<T>(
+  db: Database,
+  sha256: string,
+  work: (tx: Tx) => Promise<Verdict<T>>,
+  options: { bulk?: boolean } = {},
+): Promise<T> {
+  const tx: Tx = { db, batchId: newBatchId(sha256) };
+  const restore = options.bulk ? await withoutFsst(db) : null;
+  try {
+    await db.run('begin transaction');
+  } catch (error) {
+    // a transaction already open is not ours to roll back
+    await restore?.().catch(() => undefined);
+    throw error;
+  }
+  let verdict: Verdict<T>;
+  try {
+    verdict = await work(tx);
+    if (verdict.commit) {
+      // DuckDB "commits" a transaction a failed statement aborted by rolling it back, silently:
+      // a statement in it fails first, so that a lost batch is never reported as loaded
+      await db.run('select 1');
+      await db.run('commit');
+    } else {
+      await db.run('rollback');
+    }
+  } catch (error) {
+    // a failed commit has ended the transaction already, and the setting is put back if it
+    // can be: the error that stopped the batch is the one to report
+    await db.run('rollback').catch(() => undefined);
+    await restore?.().catch(() => undefined);
+    throw error;
+  }
+  await restore?.();
+  return verdict.value;
+}
+
+/** The batch's own row: where its figures came from and what they changed. */
+export interface BatchRow extends Counts {
+  file: string;
+  sha256: string;
+  layout: string;
+  encoding: string;
+  warnings: number;
+  loadedBy: string;
+}
+
+/** Writes the batch's row, and its warnings from temp table `findings` as quality findings. */
+export async function insertBatchRow(tx: Tx, row: BatchRow, findings: string): Promise<void> {
+  await tx.db.run(
+    `insert into core.batches values ($id, $file, $sha, current_timestamp, $read, $new, $revised,
+         $unchanged, $warnings, $layout, $encoding, $by)`,
+    {
+      id: tx.batchId,
+      file: row.file,
+      sha: row.sha256,
+      read: row.rowsRead,
+      new: row.rowsNew,
+      revised: row.rowsRevised,
+      unchanged: row.rowsUnchanged,
+      warnings: row.warnings,
+      layout: row.layout,
+      encoding: row.encoding,
+      by: row.loadedBy,
+    },
+  );
+  // the refresh this batch owes, committed with its figures (the engine's refresh deletes it in
+  // the transaction that stores the results): a crash between the two cannot go unnoticed
+  await tx.db.run('insert into core.refresh_pending values ($id, current_timestamp)', {
+    id: tx.batchId,
+  });
+  // in bulk, however many there are: SQL to SQL, never through JavaScript
+  await tx.db.run(
+    `insert into core.quality_findings
+     select $id, unit_id, period, metric, rule, 'warning', message, value, line, current_timestamp
+     from ${findings}`,
+    { id: tx.batchId },
+  );
+}
+
+/**
+ * FSST compression off for a bulk append of figures: its training on the text columns left (one
+ * batch id per batch, the notes) is wasted, since they compress as constants or dictionaries.
+ * The setting is the instance's, and a failed transaction refuses SET: it is changed before the
+ * transaction and put back after it, by the function returned.
+ */
+async function withoutFsst(db: Database): Promise<() => Promise<void>> {
+  const disabled = String(
+    await db.scalar(`select current_setting('disabled_compression_methods')`),
+  );
+  const methods = new Set(disabled.split(',').filter((m) => m.trim() !== ''));
+  for (const m of ['fsst', 'dict_fsst']) methods.add(m);
+  const set = (value: string) =>
+    db.run(`set disabled_compression_methods = '${value.replace(/'/g, "''")}'`);
+  await set([...methods].join(','));
+  return () => set(disabled);
+}

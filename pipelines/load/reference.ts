@@ -1,0 +1,92 @@
+// The reference data an ingest classifies against, read from the database once per ingest: the
+// catalogue's metrics, the numerator/denominator pairs, and the units (index, successions, a
+// reporter's scope). The unit index of ~14,000 units takes half a second to build, so it is built
+// on first use only: a clean file of unit codes never needs it.
+import { listValue } from '@duckdb/node-api';
+import type { Database } from '../db/connect.ts';
+import { UnitIndex } from '../normalize/units.ts';
+import type { MetricRef } from './classify.ts';
+import { underAny, type Successor, type UnitRules } from './classify-units.ts';
+import { allUnits } from './units.ts';
+
+/** An indicator that is a ratio: its numerator must not be above its denominator. */
+export interface Ratio {
+  indicator_id: string;
+  numerator: string;
+  denominator: string;
+}
+
+export interface Reference {
+  metrics: MetricRef[];
+  /** the unit rules of this ingest (its parent and scope), built on first call */
+  unitRules(): Promise<UnitRules>;
+  /** whether a unit may be reported by this ingest's token (null: no scope) */
+  scope(): Promise<((unitId: string) => boolean) | null>;
+  /** the ratio indicators whose two metrics are both among `metrics` */
+  ratiosAmong(metrics: readonly string[]): Promise<Ratio[]>;
+}
+
+export interface ReferenceOptions {
+  scopeUnitId?: string;
+  parentUnitId?: string;
+}
+
+const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
+  let value: Promise<T> | null = null;
+  return () => (value ??= load());
+};
+
+export async function loadReference(db: Database, options: ReferenceOptions): Promise<Reference> {
+  const metrics = await db.all<MetricRef>('select metric_id, name_vi from core.metrics');
+  const index = once(async () => new UnitIndex(await allUnits(db)));
+  const scope = once(async () => {
+    if (!options.scopeUnitId) return null;
+    // its unit and the units it continues (merged or renamed into it, at any remove): their
+    // history is now its own. A unit split among several is nobody's alone
+    const roots = await db.values<{ unit_id: string }>(
+      `with recursive before(unit_id) as (
+         select $scope
+         union
+         select s.from_unit_id from core.unit_succession s join before b on s.to_unit_id = b.unit_id
+         where s.kind <> 'split')
+       select unit_id from before`,
+      { scope: options.scopeUnitId },
+    );
+    return underAny(
+      await index(),
+      roots.map((r) => r.unit_id),
+    );
+  });
+  const unitRules = once(async (): Promise<UnitRules> => {
+    const successors = new Map<string, Successor[]>();
+    const rows = await db.all<Successor & { from_unit_id: string }>(
+      `select s.from_unit_id, s.kind, strftime(s.effective_on, '%Y-%m-%d') as on,
+         u.full_name as name, u.code
+       from core.unit_succession s join core.units u on u.unit_id = s.to_unit_id
+       order by s.from_unit_id, u.code`,
+    );
+    for (const { from_unit_id, ...s } of rows) {
+      successors.set(from_unit_id, [...(successors.get(from_unit_id) ?? []), s]);
+    }
+    return {
+      index: await index(),
+      successors,
+      parentUnitId: options.parentUnitId,
+      inScope: await scope(),
+    };
+  });
+  return {
+    metrics,
+    unitRules,
+    scope,
+    ratiosAmong: async (used) =>
+      used.length === 0
+        ? []
+        : db.all<Ratio>(
+            `select indicator_id, numerator, denominator from core.indicators
+             where denominator is not null and list_contains($used, numerator)
+               and list_contains($used, denominator)`,
+            { used: listValue([...used]) },
+          ),
+  };
+}

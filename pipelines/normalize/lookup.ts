@@ -1,0 +1,63 @@
+// What people type for a unit or a period, resolved once at an edge (an HTTP query, a command's
+// arguments, a page's form) into a Unit or a Period; inner code takes those and never re-reads
+// text. A failure is a LookupError with a code the edges turn into 400/404 or exit 2.
+import { parsePeriod, type Grain, type Period } from './periods.ts';
+import type { Unit, UnitIndex } from './units.ts';
+
+export class LookupError extends Error {
+  constructor(
+    readonly code: 'UNKNOWN_UNIT' | 'AMBIGUOUS_UNIT' | 'INVALID_PERIOD',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'LookupError';
+  }
+}
+
+/** A period figures are kept for: a month, a quarter or a year (a day is a dated snapshot). */
+export type FigurePeriod = Period & { grain: Exclude<Grain, 'day'> };
+
+/**
+ * A period as given ("2024-Q3", "Quý III/2024", "2024-07", "2024"): a month, quarter or year.
+ * `name` is the parameter's, for the message (`invalid to: 2024-13 …`).
+ */
+export function readPeriod(text: string, name = 'period'): FigurePeriod {
+  const p = parsePeriod(text);
+  if (p === null || p.grain === 'day') {
+    throw new LookupError('INVALID_PERIOD', `invalid ${name}: ${text} (a month, quarter or year)`);
+  }
+  return p as FigurePeriod;
+}
+
+/** readPeriod that also takes a day ("2024-07-19", "19/07/2024"): bounds of a date range. */
+export function readPeriodOrDay(text: string, name = 'period'): Period {
+  const p = parsePeriod(text);
+  if (p === null) {
+    throw new LookupError(
+      'INVALID_PERIOD',
+      `invalid ${name}: ${text} (a year, quarter, month or day: 2024, 2024-Q3, 2024-07)`,
+    );
+  }
+  return p;
+}
+
+/** A unit by id ("p91@2025-07-01"), by GSO code read at `date`, or "VN". */
+export function findUnit(index: UnitIndex, text: string, date: string | null): Unit {
+  const byId = index.get(text);
+  if (byId) return byId;
+  const found = index.byCodeAt(text, date);
+  if (found.length === 1) return found[0];
+  if (found.length > 1) {
+    throw new LookupError(
+      'AMBIGUOUS_UNIT',
+      `code ${text} names ${found.length} units on ${date}: ${found.map((u) => u.unit_id).join(', ')}`,
+    );
+  }
+  const then = index
+    .byCodeAt(text, null)
+    .map((u) => `${u.unit_id} (${u.valid_from ?? '…'} – ${u.valid_to ?? 'now'})`);
+  throw new LookupError(
+    'UNKNOWN_UNIT',
+    `no unit has code or id ${text}${date ? ` on ${date}` : ''}${then.length ? `; it named ${then.join(', ')}` : ''}`,
+  );
+}
