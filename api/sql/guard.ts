@@ -57,6 +57,8 @@ export const ANALYST_VIEWS = [
   'targets',
   'tasks',
   'procedures',
+  'task_status_history',
+  'procedure_status_history',
   'actuals',
   'progress',
   'reporting',
