@@ -6,6 +6,7 @@
 // nearest plan it derives from that has one: that only ever asks for a wider scope, never less.
 import type { Database } from '../../pipelines/db/connect.ts';
 import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
+import { continuedUnits } from '../../pipelines/load/units.ts';
 import { planDate } from '../store.ts';
 
 /** Where a plan sits among the units, and from when changes to its items may date. */
@@ -72,19 +73,11 @@ export async function plannerScope(
   index: UnitIndex,
   unit: Unit,
 ): Promise<PlannerScope> {
-  const ids = await db.values<{ unit_id: string }>(
-    `with recursive before(unit_id) as (
-       select $scope
-       union
-       select s.from_unit_id from core.unit_succession s join before b on s.to_unit_id = b.unit_id
-       where s.kind <> 'split')
-     select unit_id from before order by unit_id`,
-    { scope: unit.unit_id },
-  );
+  const ids = await continuedUnits(db, unit.unit_id);
   const roots = [
     unit,
     ...ids
-      .map((r) => index.get(r.unit_id))
+      .map((id) => index.get(id))
       .filter((u): u is Unit => u !== undefined && u.unit_id !== unit.unit_id),
   ];
   const name = (u: Unit) => `${u.full_name} (${u.unit_id})`;

@@ -7,7 +7,7 @@ import type { Database } from '../db/connect.ts';
 import { UnitIndex } from '../normalize/units.ts';
 import type { MetricRef } from './classify.ts';
 import { underAny, type Successor, type UnitRules } from './classify-units.ts';
-import { allUnits } from './units.ts';
+import { allUnits, continuedUnits } from './units.ts';
 
 /** An indicator that is a ratio: its numerator must not be above its denominator. */
 export interface Ratio {
@@ -41,21 +41,9 @@ export async function loadReference(db: Database, options: ReferenceOptions): Pr
   const index = once(async () => new UnitIndex(await allUnits(db)));
   const scope = once(async () => {
     if (!options.scopeUnitId) return null;
-    // its unit and the units it continues (merged or renamed into it, at any remove): their
-    // history is now its own. A unit split among several is nobody's alone
-    const roots = await db.values<{ unit_id: string }>(
-      `with recursive before(unit_id) as (
-         select $scope
-         union
-         select s.from_unit_id from core.unit_succession s join before b on s.to_unit_id = b.unit_id
-         where s.kind <> 'split')
-       select unit_id from before`,
-      { scope: options.scopeUnitId },
-    );
-    return underAny(
-      await index(),
-      roots.map((r) => r.unit_id),
-    );
+    // its unit and the units it continues: their history is now its own
+    const roots = await continuedUnits(db, options.scopeUnitId);
+    return underAny(await index(), roots);
   });
   const unitRules = once(async (): Promise<UnitRules> => {
     const successors = new Map<string, Successor[]>();

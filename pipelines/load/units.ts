@@ -119,3 +119,21 @@ export async function allUnits(db: Database): Promise<Unit[]> {
      from core.units order by unit_id`,
   );
 }
+
+/**
+ * A unit and every unit it continues: merged or renamed into it, at any remove (their history is
+ * now its own); a unit split among several is nobody's alone. Ids, the unit's own first. The one
+ * rule for a reporter's and a planner's scope across the 2025 reform.
+ */
+export async function continuedUnits(db: Database, unitId: string): Promise<string[]> {
+  const rows = await db.values<{ unit_id: string }>(
+    `with recursive before(unit_id) as (
+       select $unit
+       union
+       select s.from_unit_id from core.unit_succession s join before b on s.to_unit_id = b.unit_id
+       where s.kind <> 'split')
+     select unit_id from before order by unit_id <> $unit, unit_id`,
+    { unit: unitId },
+  );
+  return rows.map((r) => r.unit_id);
+}
