@@ -15,6 +15,7 @@ const UNIT = [
   'tests/dashboards/charts.test.ts',
   'tests/demo/generate.test.ts',
   'tests/load/classify.test.ts',
+  'tests/load/read-limits.test.ts',
   'tests/lint/**/*.test.ts',
 ];
 const E2E = [

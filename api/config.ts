@@ -14,6 +14,16 @@ export interface ServerConfig {
   corsOrigins: string[];
   /** largest request body, bytes (uploads); larger gets 413 */
   bodyLimit: number;
+  /**
+   * most lines (rows) a delimited-text upload may hold, counted as it arrives: a reporter sends one
+   * unit's figures (the whole demo province's month is ~20,000), an admin whole provinces; beyond
+   * them 413 before anything is read. Workbooks and JSON have their own limits in the readers
+   * (CHITIEU_XLSX_MAX_INFLATED, CHITIEU_XLSX_MAX_CELLS, CHITIEU_XLSX_MAX_ROWS, CHITIEU_JSON_MAX_DEPTH).
+   */
+  uploadMaxRows: number;
+  reporterUploadMaxRows: number;
+  /** ms an upload's body may stall before its connection is cut (a client gone silent) */
+  uploadIdleMs: number;
   /** POST /api/sql: time limit per query, ms, and most rows returned */
   sqlTimeoutMs: number;
   sqlRowLimit: number;
@@ -67,6 +77,14 @@ export function readConfig(
       .map((s) => s.trim())
       .filter(Boolean),
     bodyLimit: int('CHITIEU_BODY_LIMIT', env.CHITIEU_BODY_LIMIT, 64 * 1024 * 1024),
+    uploadMaxRows: int('CHITIEU_UPLOAD_MAX_ROWS', env.CHITIEU_UPLOAD_MAX_ROWS, 1_000_000, 1),
+    reporterUploadMaxRows: int(
+      'CHITIEU_REPORTER_UPLOAD_MAX_ROWS',
+      env.CHITIEU_REPORTER_UPLOAD_MAX_ROWS,
+      200_000,
+      1,
+    ),
+    uploadIdleMs: int('CHITIEU_UPLOAD_IDLE_MS', env.CHITIEU_UPLOAD_IDLE_MS, 30_000, 1),
     sqlTimeoutMs: int('CHITIEU_SQL_TIMEOUT_MS', env.CHITIEU_SQL_TIMEOUT_MS, 10_000),
     sqlRowLimit: int('CHITIEU_SQL_ROW_LIMIT', env.CHITIEU_SQL_ROW_LIMIT, 10_000),
     tokensPath: tokensPath(env),

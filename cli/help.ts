@@ -110,7 +110,11 @@ CHITIEU_SQL_TIMEOUT_MS (10000), CHITIEU_SQL_ROW_LIMIT (10000), CHITIEU_TOKENS (t
 default tokens.json beside the database), CHITIEU_AUTH_FAILURES (10 a minute per address, then
 429), CHITIEU_EXPORT_CONCURRENCY (2) and CHITIEU_EXPORT_QUEUE (8), CHITIEU_PDF_CONCURRENCY (1)
 and CHITIEU_PDF_QUEUE (2) (beyond them 503 with Retry-After), CHITIEU_SHUTDOWN_MS (10000: on
-SIGTERM, requests still running after it are cut), CHITIEU_LOG_LEVEL (info).`,
+SIGTERM, requests still running after it are cut), CHITIEU_LOG_LEVEL (info).
+Upload limits (beyond them 413, nothing loaded): CHITIEU_UPLOAD_MAX_ROWS (1000000; a reporter:
+CHITIEU_REPORTER_UPLOAD_MAX_ROWS, 200000), CHITIEU_XLSX_MAX_INFLATED (bytes, 100 MiB),
+CHITIEU_XLSX_MAX_CELLS (1000000), CHITIEU_XLSX_MAX_ROWS (1000000), CHITIEU_JSON_MAX_DEPTH (64),
+CHITIEU_UPLOAD_IDLE_MS (30000: a body that stalls this long is cut).`,
   sql: `chitieu sql — read-only SQL over the database
 
 Usage: chitieu sql [QUERY] [--json | --csv] [--max-rows N]

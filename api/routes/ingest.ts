@@ -1,9 +1,13 @@
 // POST /api/ingest: an uploaded file through the same pipeline, report and engine refresh as
 // `chitieu ingest`, as one write on the warehouse's queue. The upload is streamed to a temporary
 // file (never held whole in memory) that is removed whatever happens; every outcome is audited.
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+// A hostile form is refused cheaply: a boundary missing or longer than RFC 2046's 70 characters
+// before the body is read, a body cut short or malformed as 400, lines past the role's limit
+// counted as they arrive (413, the rest never read); a killed server's temp folders go at start.
+import { createWriteStream, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
+import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyRequest } from 'fastify';
@@ -53,35 +57,167 @@ function uploadName(given: string | undefined): string {
   return name || 'upload';
 }
 
+const UPLOAD_PREFIX = 'chitieu-upload-';
+/** an upload in flight is minutes old at most; a folder older than this was left by a kill */
+const STALE_UPLOAD_MS = 60 * 60 * 1000;
+
+/**
+ * Removes upload folders a killed server left in `dir` (only ours: the prefix, a real folder, not
+ * a link), older than `olderThanMs`. Returns the names removed.
+ */
+export function sweepStaleUploads(
+  dir: string = tmpdir(),
+  olderThanMs: number = STALE_UPLOAD_MS,
+  now: number = Date.now(),
+): string[] {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return removed; // no temp folder to read: nothing of ours in it either
+  }
+  for (const name of names) {
+    if (!name.startsWith(UPLOAD_PREFIX)) continue;
+    const path = join(dir, name);
+    try {
+      const stat = lstatSync(path);
+      if (!stat.isDirectory() || now - stat.mtimeMs < olderThanMs) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed.push(name);
+    } catch {
+      // gone meanwhile, or another user's: not ours to report
+    }
+  }
+  return removed;
+}
+
+/** RFC 2046: a boundary is 1 to 70 characters. */
+const MAX_BOUNDARY = 70;
+
+/** Why a multipart content type cannot be read, or null when its boundary is fine. */
+export function boundaryProblem(contentType: string | undefined): string | null {
+  if (!contentType || !/^\s*multipart\//i.test(contentType)) return null;
+  const m = /;\s*boundary=(?:"([^"]*)"|([^\s;]*))/i.exec(contentType);
+  const boundary = m ? (m[1] ?? m[2] ?? '') : '';
+  if (boundary === '')
+    return 'thiếu boundary trong Content-Type / multipart Content-Type has no boundary';
+  if (boundary.length > MAX_BOUNDARY)
+    return `boundary dài ${boundary.length} ký tự, tối đa ${MAX_BOUNDARY} / multipart boundary is ${boundary.length} characters, over RFC 2046's ${MAX_BOUNDARY}`;
+  return null;
+}
+
+const malformed = (detail: string) =>
+  badRequest(
+    'MULTIPART_MALFORMED',
+    `biểu mẫu multipart không hợp lệ / malformed multipart form: ${detail}`,
+  );
+
+/** A client's broken form, as opposed to the server failing to write the file (a server fault). */
+function receiveError(error: unknown): unknown {
+  if (error instanceof HttpError) return error;
+  const e = error as Partial<FastifyError> & { syscall?: string };
+  if (e.syscall) return error; // ENOSPC, EACCES, …: the server's own disk
+  if (e.statusCode === 413) return error; // multipart's own limits (parts, files, fields)
+  return malformed(String(e.message ?? error));
+}
+
+/** Whether an upload is delimited text whose lines are its rows (not a workbook or JSON). */
+const countsLines = (ext: string, first: Buffer) =>
+  !['.xlsx', '.xlsm', '.xls', '.json'].includes(ext) &&
+  !first.subarray(0, 4).equals(Buffer.from('PK\x03\x04', 'latin1')) &&
+  !first.subarray(0, 4).equals(Buffer.from([0xd0, 0xcf, 0x11, 0xe0]));
+
+/**
+ * Passes the file through, counting line feeds; past `maxRows` data lines (the header is one more)
+ * it fails with 413, so a 5 M-row file costs what is read up to the limit and nothing is loaded.
+ */
+function rowCounter(name: string, ext: string, maxRows: number, setting: string): Transform {
+  let lines = 0;
+  let counting: boolean | null = null;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      counting ??= countsLines(ext, chunk);
+      if (counting) {
+        for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) lines++;
+        // the header line, and a last line without its line feed
+        if (lines > maxRows + 1) {
+          done(
+            new HttpError(
+              413,
+              'UPLOAD_TOO_MANY_ROWS',
+              `${name}: quá ${maxRows.toLocaleString('en-US')} dòng mỗi lần tải lên / more than ${maxRows.toLocaleString('en-US')} rows in one upload (${setting}): split the file`,
+            ),
+          );
+          return;
+        }
+      }
+      done(null, chunk);
+    },
+  });
+}
+
+interface ReceiveLimits {
+  /** bytes of the file */
+  size: number;
+  maxRows: number;
+  rowSetting: string;
+  /** ms the body may stall */
+  idleMs: number;
+}
+
 /** Reads the form: the file to `dir` as it arrives, the text fields validated. */
-async function receive(request: FastifyRequest, dir: string, limit: number): Promise<Upload> {
+async function receive(
+  request: FastifyRequest,
+  dir: string,
+  limits: ReceiveLimits,
+): Promise<Upload> {
   let file: { path: string; name: string } | null = null;
   const texts: Record<string, string> = {};
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file') {
-        throw badRequest(
-          'INVALID_REQUEST',
-          `unexpected file field "${part.fieldname}": send the figures as field "file"`,
+  // Fastify sets no request timeout: a client that stops sending mid-body would hold the
+  // connection and its temp file until it disconnects. Cutting the socket makes the parser fail
+  // (400 below, to nobody) and the handler's finally remove the folder.
+  // (app.inject's request has no socket to time out)
+  const timed = typeof request.raw.setTimeout === 'function';
+  if (timed)
+    request.raw.setTimeout(limits.idleMs, () =>
+      request.raw.destroy(new Error(`no data for ${limits.idleMs} ms (CHITIEU_UPLOAD_IDLE_MS)`)),
+    );
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        if (part.fieldname !== 'file') {
+          throw badRequest(
+            'INVALID_REQUEST',
+            `unexpected file field "${part.fieldname}": send the figures as field "file"`,
+          );
+        }
+        const name = uploadName(part.filename);
+        const ext = extname(name).toLowerCase();
+        const path = join(dir, `upload${/^\.[a-z0-9]{1,8}$/.test(ext) ? ext : ''}`);
+        await pipeline(
+          part.file,
+          rowCounter(name, ext, limits.maxRows, limits.rowSetting),
+          createWriteStream(path),
         );
+        if (part.file.truncated) {
+          throw new HttpError(
+            413,
+            'PAYLOAD_TOO_LARGE',
+            `${name} is larger than the upload limit of ${limits.size} bytes`,
+          );
+        }
+        file = { path, name };
+      } else {
+        if (part.valueTruncated)
+          throw badRequest('INVALID_REQUEST', `field ${part.fieldname} is too long`);
+        texts[part.fieldname] = String(part.value);
       }
-      const name = uploadName(part.filename);
-      const ext = extname(name).toLowerCase();
-      const path = join(dir, `upload${/^\.[a-z0-9]{1,8}$/.test(ext) ? ext : ''}`);
-      await pipeline(part.file, createWriteStream(path));
-      if (part.file.truncated) {
-        throw new HttpError(
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `${name} is larger than the upload limit of ${limit} bytes`,
-        );
-      }
-      file = { path, name };
-    } else {
-      if (part.valueTruncated)
-        throw badRequest('INVALID_REQUEST', `field ${part.fieldname} is too long`);
-      texts[part.fieldname] = String(part.value);
     }
+  } catch (error) {
+    throw receiveError(error);
+  } finally {
+    if (timed) request.raw.setTimeout(0); // the body is read: the ingest may take its time
   }
   if (!file) throw badRequest('INVALID_REQUEST', 'no file: send the figures as form field "file"');
   const parsed = ingestFields.safeParse(texts);
@@ -96,6 +232,9 @@ async function receive(request: FastifyRequest, dir: string, limit: number): Pro
   }
   return { ...file, fields: parsed.data };
 }
+
+/** Rules of whole-file problems that are a size limit: answered 413, not 422. */
+const LIMIT_RULES = new Set(['too_large', 'too_deep']);
 
 /** What the audit keeps of a report: enough to find the file and see what it did. */
 const reportDetail = (r: IngestReport, scope: string | null) => ({
@@ -141,11 +280,19 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
   await fastify.register(multipart, {
     limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
   });
+  const swept = sweepStaleUploads();
+  if (swept.length > 0)
+    fastify.log.warn({ removed: swept }, 'removed upload folders left by a killed server');
 
   fastify.post(
     '/api/ingest',
     {
       config: { access: 'ingest', action: 'ingest' },
+      // after auth (a global onRequest hook), before multipart reads a byte of the body
+      preValidation: async (request) => {
+        const problem = boundaryProblem(request.headers['content-type']);
+        if (problem) throw malformed(problem);
+      },
       schema: {
         tags: ['data'],
         summary: 'Upload reported figures',
@@ -156,7 +303,9 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           200: ingestReportSchema.describe('loaded, unchanged or dry_run'),
           ...errors,
           403: z.union([ingestRefusalSchema, errorSchema]),
-          413: errorSchema,
+          413: z
+            .union([ingestRefusalSchema, errorSchema])
+            .describe('over a size limit: body, rows, workbook cells or inflated size, JSON depth'),
           415: errorSchema,
           422: ingestRefusalSchema.describe('rejected: every problem, nothing loaded'),
           500: errorSchema.describe('the server failed (INTERNAL, SERVER_IO_ERROR); not the file'),
@@ -186,7 +335,16 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           scope = reporterScope(await fastify.warehouse.units(), principal, asOf).unit_id;
         }
         dir = mkdtempSync(join(tmpdir(), 'chitieu-upload-'));
-        const upload = await receive(request, dir, limit);
+        const upload = await receive(request, dir, {
+          size: limit,
+          idleMs: fastify.config.uploadIdleMs,
+          ...(principal.role === 'reporter'
+            ? {
+                maxRows: fastify.config.reporterUploadMaxRows,
+                rowSetting: 'CHITIEU_REPORTER_UPLOAD_MAX_ROWS',
+              }
+            : { maxRows: fastify.config.uploadMaxRows, rowSetting: 'CHITIEU_UPLOAD_MAX_ROWS' }),
+        });
         const parentUnitId = upload.fields.parent
           ? findUnit(await fastify.warehouse.units(), upload.fields.parent, asOf).unit_id
           : undefined;
@@ -237,8 +395,9 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           });
           return reply.code(200).send(r);
         }
+        const overLimit = r.errors.find((p) => p.row === null && LIMIT_RULES.has(p.rule));
         const outOfScope = r.errors.some((p) => p.rule === 'out_of_scope');
-        const status = outOfScope ? 403 : 422;
+        const status = overLimit ? 413 : outOfScope ? 403 : 422;
         await fastify.audit(request, {
           action: 'ingest',
           status,
@@ -246,15 +405,20 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
         });
         return reply.code(status).send({
           ...r,
-          error: outOfScope
+          error: overLimit
             ? {
-                code: 'OUT_OF_SCOPE',
-                message: `${r.file}: rows for units outside ${scope} (this token's scope); nothing loaded`,
+                code: 'UPLOAD_TOO_LARGE',
+                message: `${r.file}: ${overLimit.message}; nothing loaded`,
               }
-            : {
-                code: 'INGEST_REJECTED',
-                message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
-              },
+            : outOfScope
+              ? {
+                  code: 'OUT_OF_SCOPE',
+                  message: `${r.file}: rows for units outside ${scope} (this token's scope); nothing loaded`,
+                }
+              : {
+                  code: 'INGEST_REJECTED',
+                  message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
+                },
         });
       } catch (error) {
         if (!request.audited) {

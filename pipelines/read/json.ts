@@ -1,5 +1,6 @@
 // JSON arrays of long records ({unit_code, period, metric, value, …}) become a staged CSV, so one
 // path validates every format. A problem's row is the record's number (the first record is 1).
+// Nesting is measured before JSON.parse, whose recursion a file 100,000 levels deep overflows.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorsOf, type Problem } from '../load/problems.ts';
@@ -17,6 +18,36 @@ export const JSON_FIELDS = [
   'note',
 ] as const;
 
+/** Records are two levels deep ([{…}]); anything past this is not figures. CHITIEU_JSON_MAX_DEPTH. */
+export function jsonMaxDepth(env: NodeJS.ProcessEnv = process.env): number {
+  const text = env.CHITIEU_JSON_MAX_DEPTH;
+  if (text === undefined || text === '') return 64;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 2) throw new Error(`invalid CHITIEU_JSON_MAX_DEPTH: ${text}`);
+  return n;
+}
+
+/**
+ * Where the text first nests deeper than `max` ([ and { outside strings), or -1. One pass over the
+ * characters, no allocation: it runs before JSON.parse, on text that may not even be JSON.
+ */
+export function nestingPast(text: string, max: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character, a quote included
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return i;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return -1;
+}
+
 export interface ReadResult {
   parts: Sniffed[];
   problems: Problem[];
@@ -28,6 +59,7 @@ export function readJson(
   file: string,
   workDir: string,
   encoding?: Encoding,
+  maxDepth: number = jsonMaxDepth(),
 ): ReadResult {
   const { problems, add: problem } = errorsOf(file);
   let data: unknown;
@@ -37,6 +69,17 @@ export function readJson(
     used = decoded.encoding;
     if (decoded.text.trim() === '') {
       problem(null, null, null, 'empty_file', 'the file is empty');
+      return { parts: [], problems, encoding: used };
+    }
+    const past = nestingPast(decoded.text, maxDepth);
+    if (past >= 0) {
+      problem(
+        null,
+        null,
+        null,
+        'too_deep',
+        `JSON lồng quá ${maxDepth} cấp (ký tự ${past + 1}) / JSON nested deeper than ${maxDepth} levels (character ${past + 1}; CHITIEU_JSON_MAX_DEPTH): figures are an array of flat records`,
+      );
       return { parts: [], problems, encoding: used };
     }
     data = JSON.parse(decoded.text);
