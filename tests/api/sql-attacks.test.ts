@@ -4,7 +4,7 @@
 // answering, the server's resident memory must stay bounded (VmHWM, reset before each attack),
 // and the database must be the same file afterwards. No assertion on time: order and outcome.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Database, PROJECT_ROOT } from '../../pipelines/db/connect.ts';
@@ -243,6 +243,8 @@ describe.runIf(process.platform === 'linux')('POST /api/sql attacks on a running
       await new Promise((resolve) => server.process.once('exit', resolve));
     }
     if (measured.length > 0) {
+      // a fresh clone has no artifacts folder (it is ignored by git)
+      mkdirSync(join(PROJECT_ROOT, 'tests/artifacts'), { recursive: true });
       writeFileSync(
         join(PROJECT_ROOT, 'tests/artifacts/sql-attacks.txt'),
         measured.join('\n') + '\n',
