@@ -1,7 +1,11 @@
 // English: the same keys as vi.ts (the type makes a missing key an error).
-import type { vi } from './vi.ts';
+import type { vi, viBase } from './vi.ts';
+import { en as accountsEn } from './accounts.ts';
+import { en as uploadEn } from './upload.ts';
+import { en as packEn } from './pack.ts';
+import { en as mapEn } from './map.ts';
 
-export const en: Record<keyof typeof vi, string> = {
+const enBase: Record<keyof typeof viBase, string> = {
   app_name: 'Scheme 06 targets',
   app_tagline: 'Targets, plans and reported figures',
   indicator_grain: 'Grain',
@@ -262,4 +266,12 @@ export const en: Record<keyof typeof vi, string> = {
   not_found: 'Page not found',
   source_rows: 'source rows (CSV)',
   back_home: 'Back to the overview',
+};
+
+export const en: Record<keyof typeof vi, string> = {
+  ...enBase,
+  ...accountsEn,
+  ...uploadEn,
+  ...packEn,
+  ...mapEn,
 };

@@ -1,5 +1,10 @@
 // Vietnamese: the dashboards' first language. en.ts must have the same keys.
-export const vi = {
+// Each area of pages keeps its own words in ./<area>.ts (vi and en side by side).
+import { vi as accountsVi } from './accounts.ts';
+import { vi as uploadVi } from './upload.ts';
+import { vi as packVi } from './pack.ts';
+import { vi as mapVi } from './map.ts';
+export const viBase = {
   app_name: 'Chỉ tiêu Đề án 06',
   app_tagline: 'Theo dõi chỉ tiêu, kế hoạch và số liệu báo cáo',
   indicator_grain: 'Chu kỳ',
@@ -260,4 +265,12 @@ export const vi = {
   not_found: 'Không tìm thấy trang',
   source_rows: 'số liệu gốc (CSV)',
   back_home: 'Về trang tổng quan',
+};
+
+export const vi = {
+  ...viBase,
+  ...accountsVi,
+  ...uploadVi,
+  ...packVi,
+  ...mapVi,
 };

@@ -5,8 +5,10 @@
 // a read of their own. A text outside the dictionaries or a figure written another way stops the
 // read at once ('careful': fast-distinct.ts reads the file its way); a doubt after the read is
 // one the careful way would share (null: the general path reports it).
-// Measured on the bench's 10.4 million rows: read 1 of the careful way costs 8 s of CPU, read 2
-// 5.5 s; this read 9 s, instead of both.
+// Measured on the bench's 10.4 million rows (CPU seconds, 2 threads): this read 7 to 8.5, the
+// careful way's two reads 9.2 (5.0 + 4.2). A read straight into the batch, keys by join, would
+// cost less CPU (8.5 with its write) but must number rows with row_number() over (), which runs
+// on one thread: slower on an idle machine (8.4 to 10.6 s against 8.3 s, read_csv 5.2 s).
 import type { Database } from '../db/connect.ts';
 import { classifyMetrics, classifyPeriods, groupingOf } from './classify.ts';
 import {
@@ -118,7 +120,9 @@ export async function readOnce(
           | ${code(src.period, TYPES.period)}::ubigint as h,
         list_extract([${idx.join(', ')}]::utinyint[], ${code('l.metric', TYPES.metric)} + 1) as idx,
         case when regexp_full_match(l.value, '${FIGURE}')
-               then cast(replace(replace(l.value, '.', ''), ',', '') as double)
+               -- one kind of mark at most: one replace, the other being the cheaper test
+               then case when contains(l.value, ',') then cast(replace(l.value, ',', '') as double)
+                         else cast(replace(l.value, '.', '') as double) end
              when ${missing} then null
              else ${stop} end as x,
         ${form('l.value')}::utinyint as s
@@ -130,41 +134,62 @@ export async function readOnce(
 
   // the file's number convention, from the forms its figures take: grouped with dots only (2+
   // dots vote for "."), with commas only, or digits alone; one group ("1.234") reads only under a
-  // convention another value decided, and any mixture is the general path's to report
-  const forms = await db.values<{ s: number | null; least: number | null; n: bigint }>(
-    `select s, min(x) as least, count(*) as n from ${t.rows}
-     group by s, x is null order by s`,
+  // convention another value decided, and any mixture is the general path's to report. The same
+  // scan gives the metrics the file holds
+  const forms = await db.values<{
+    is_metric: boolean;
+    s: number | null;
+    missing: boolean;
+    idx: number | null;
+    least: number | null;
+    n: bigint;
+  }>(
+    `select grouping(idx) = 0 as is_metric, s, missing, idx, min(x) as least, count(*) as n
+     from (select s, x is null as missing, idx, x from ${t.rows})
+     group by grouping sets ((s, missing), (idx))`,
   );
-  const given = forms.filter((f) => f.least !== null && f.s !== null);
+  const given = forms.filter((f) => !f.is_metric && !f.missing);
   if (groupingOf(given.map((f) => ({ form: f.s as number, least: f.least as number }))) === null) {
     return null;
   }
-  const rowsRead = forms.reduce((sum, f) => sum + Number(f.n), 0);
-  const rowsMissing = forms.filter((f) => f.least === null).reduce((n, f) => n + Number(f.n), 0);
+  const count = (rows: typeof forms) => rows.reduce((sum, f) => sum + Number(f.n), 0);
+  const rowsRead = count(forms.filter((f) => !f.is_metric));
+  const rowsMissing = count(forms.filter((f) => !f.is_metric && f.missing));
   if (rowsRead === 0) return null;
-
-  await db.run(`create or replace temp table ${t.agg} as select distinct h from ${t.rows}`);
-  const unitCode = text(TYPES.code, '(h >> 32)::bigint');
-  const periodRaw = text(TYPES.period, '(h & 4294967295)::bigint');
-  const periods = await db.all<{ raw: string }>(
-    `select distinct ${periodRaw} as raw from ${t.agg}`,
-  );
-  const raws = periods.map((p) => p.raw);
-  if (!(await mapPeriods(db, t, raws))) return null;
-  const combos = `select h, ${unitCode} as unit_code, null::varchar as unit_name,
-      ${periodRaw} as period_raw from ${t.agg}`;
-  if (!(await mapUnits(db, t, combos, reference))) return null;
-  const used = await db.values<{ idx: number }>(`select distinct idx from ${t.rows} order by idx`);
+  const used = forms
+    .filter((f) => f.is_metric)
+    .map((f) => f.idx as number)
+    .sort((a, b) => a - b);
   await mapMetrics(
     db,
     t,
-    used.map((u) => ({ idx: u.idx, metric: metricIds[u.idx] })),
+    used.map((idx) => ({ idx, metric: metricIds[idx] })),
   );
+  // the keys are mapped from the checks' aggregate, which holds each of them once
+  const mapKeys = async (keys: string) => {
+    const unitCode = text(TYPES.code, '(h >> 32)::bigint');
+    const periodRaw = text(TYPES.period, '(h & 4294967295)::bigint');
+    const periods = await db.all<{ raw: string }>(
+      `select distinct ${periodRaw} as raw from ${keys}`,
+    );
+    if (
+      !(await mapPeriods(
+        db,
+        t,
+        periods.map((p) => p.raw),
+      ))
+    )
+      return false;
+    const combos = `select h, ${unitCode} as unit_code, null::varchar as unit_name,
+        ${periodRaw} as period_raw from ${keys}`;
+    return mapUnits(db, t, combos, reference);
+  };
   return {
     rowsRead,
     rowsMissing,
     metricIds,
-    used: used.map((u) => metricIds[u.idx]),
+    used: used.map((idx) => metricIds[idx]),
+    mapKeys,
     // digits alone, or the canonical groups of a mark: the figure says exactly how it was written
     written: (x, s) => `case when (${s} & 127) = ${digits(x)} then ${x}::bigint::varchar
         when ${s} >= 128 then format('{:,}', ${x}::bigint)

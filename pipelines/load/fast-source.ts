@@ -28,11 +28,15 @@ export interface FastTables {
   rows: string;
   /** grain: one row per key: its metrics as bits and the values of the ratios' pairs */
   combos: string;
+  /** grain: one row per broken pair: its key and the numerator less the denominator */
   broken: string;
+  /** the same, with the numerator's row: its line, value and value as written */
+  numerators: string;
   written: string;
   findings: string;
   cur: string;
   keyed: string;
+  metricKeys: string;
   staged: string;
 }
 
@@ -83,6 +87,11 @@ export interface FastPlan {
    * the file again)
    */
   written?: (x: string, s: string) => string;
+  /**
+   * For a read that left its keys unmapped: maps the distinct keys `h` of table `keys` into
+   * `periodMap` and `key` (false at a doubt); the checks' aggregate holds each key once
+   */
+  mapKeys?: (keys: string) => Promise<boolean>;
 }
 
 /** The distinct period texts, classified; false when one would be a problem. */

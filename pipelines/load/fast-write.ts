@@ -35,20 +35,14 @@ export async function writeFast(
         select k.h, u.unit_key, p.period_key from ${t.key} k
         join core.unit_keys u on u.unit_id = k.unit_id
         join core.period_keys p on p.period = k.period`);
-      // a metric's key by its index: a list, not a join (a join of ten million rows costs more)
-      const keys = await db.values<{ idx: number; metric_key: number }>(
-        `select i.idx, m.metric_key from ${t.ids} i join core.metric_keys m using (metric)`,
-      );
-      const byIdx = Array.from({ length: 256 }, (_, i) =>
-        String(keys.find((k) => k.idx === i)?.metric_key ?? 'null'),
-      );
-      const metricKey = `list_extract([${byIdx.join(', ')}]::smallint[], f.idx + 1)`;
+      await db.run(`create or replace temp table ${t.metricKeys} as
+        select i.idx, m.metric_key from ${t.ids} i join core.metric_keys m using (metric)`);
       const inserted = await db.scalar<bigint>(
         `insert into core.observation_facts
-         select k.unit_key, k.period_key, ${metricKey}, f.x, 1, $id, current_timestamp,
+         select k.unit_key, k.period_key, i.metric_key, f.x, 1, $id, current_timestamp,
            ${optional('reported_at')}, ${optional('note')}, f.rowid + 2, null
-         from ${t.rows} f join ${t.keyed} k using (h)
-         where f.x is not null and ${metricKey} is not null`,
+         from ${t.rows} f join ${t.keyed} k using (h) join ${t.metricKeys} i using (idx)
+         where f.x is not null`,
         { id: tx.batchId },
       );
       // a row that found no key is a doubt: the general path reports it row by row

@@ -32,10 +32,12 @@ const TABLES: FastTables = {
   rows: 'fast_rows',
   combos: 'fast_combos',
   broken: 'fast_broken',
+  numerators: 'fast_numerators',
   written: 'fast_written',
   findings: 'fast_findings',
   cur: 'fast_cur',
   keyed: 'fast_keyed',
+  metricKeys: 'fast_metric_keys',
   staged: STAGED_REVISIONS,
 };
 
@@ -72,7 +74,7 @@ export function fastPath(ctx: PathContext): Promise<PathResult | null> {
       const ratios = await ctx.reference.ratiosAmong(plan.used);
       if (!(await checkRows(db, t, src, plan, ratios))) return null;
       const warnings = await readFindings(db, t.findings, [src.plan]);
-      await db.dropTemp([t.agg, t.combos, t.map, t.broken, t.written]);
+      await db.dropTemp([t.agg, t.combos, t.map, t.broken, t.numerators, t.written]);
       options.onStage?.('comparing');
       return await writeFast(ctx, t, src, plan, warnings);
     } finally {
@@ -103,11 +105,13 @@ async function checkRows(
     plan.metricIds.length <= 63
       ? 'idx'
       : `list_extract([${plan.metricIds.map((m) => Math.max(plan.used.indexOf(m), 0))}]::utinyint[], idx + 1)`;
+  // the metrics a key gives a figure for (all it names, when no figure is missing)
+  const given = plan.rowsMissing === 0 ? 'metrics' : 'given';
   const both = (p: Ratio) =>
     `${(1n << BigInt(place(p.numerator))) | (1n << BigInt(place(p.denominator)))}::ubigint`;
   await db.run(`create or replace temp table ${t.combos} as
-    select h, count(*) as n, bit_or(1::ubigint << ${bit}) as metrics,
-      bit_or(1::ubigint << ${bit}) filter (where x is not null) as given
+    select h, count(*) as n, bit_or(1::ubigint << ${bit}) as metrics
+      ${plan.rowsMissing === 0 ? '' : `, bit_or(1::ubigint << ${bit}) filter (where x is not null) as given`}
       ${ratios
         .map(
           (p, j) => `, sum(case idx when ${idx(p.numerator)} then x
@@ -119,6 +123,7 @@ async function checkRows(
     await db.scalar<bigint>(`select count(*) from ${t.combos} where n <> bit_count(metrics)`),
   );
   if (repeated > 0) return false;
+  if (plan.mapKeys && !(await plan.mapKeys(t.combos))) return false;
   await createFindings(db, t.findings);
   if (ratios.length === 0) return true;
   await db.run(`create or replace temp table ${t.broken} as
@@ -127,13 +132,13 @@ async function checkRows(
         (p, j) => `select h, ${idx(p.numerator)}::utinyint as idx, d${j} as d,
           ${sqlString(p.indicator_id)} as indicator_id, ${sqlString(p.numerator)} as numerator,
           ${sqlString(p.denominator)} as denominator
-        from ${t.combos} where d${j} > 0 and (given & ${both(p)}) = ${both(p)}`,
+        from ${t.combos} where d${j} > 0 and (${given} & ${both(p)}) = ${both(p)}`,
       )
       .join('\nunion all\n')}`);
   if (Number(await db.scalar<bigint>(`select count(*) from ${t.broken}`)) === 0) return true;
   const text = plan.written ? plan.written('f.x', 'f.s') : 'null::varchar';
   // the numerators' rows: a join whose build side is the broken pairs, never the file
-  await db.run(`create or replace temp table ${t.broken} as
+  await db.run(`create or replace temp table ${t.numerators} as
     select b.*, f.rowid + 2 as line, f.x as num, f.x - b.d as den, ${text} as value
     from ${t.broken} b join ${t.rows} f on f.h = b.h and f.idx = b.idx`);
   let join = '';
@@ -143,7 +148,7 @@ async function checkRows(
     const ok = await reads(() =>
       db.run(`create or replace temp table ${t.written} as
         select line, value from (select row_number() over () + 1 as line, l.value from ${src.file})
-        where line in (select line from ${t.broken})`),
+        where line in (select line from ${t.numerators})`),
     );
     if (!ok) return false;
     join = `join ${t.written} w using (line)`;
@@ -155,6 +160,6 @@ async function checkRows(
       b.numerator || ' ' || b.num::bigint || ' is above ' || b.denominator || ' ' ||
         b.den::bigint || ' for ' || k.code || ' ' || k.period || ' (' || b.indicator_id || ')',
       k.unit_id, k.period, b.numerator
-    from ${t.broken} b join ${t.key} k using (h) ${join}`);
+    from ${t.numerators} b join ${t.key} k using (h) ${join}`);
   return true;
 }
