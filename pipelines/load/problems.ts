@@ -8,9 +8,21 @@ export interface Problem {
   column: string | null;
   value: string | null;
   rule: string;
+  /** in English: the CLI's and the log's words */
   message: string;
+  /** the same in Vietnamese, for the pages and the API's `lang=vi`; see `problemText` */
+  vi?: string;
   severity: Severity;
 }
+
+/** A message in both languages: what a problem says to an officer and to a log. */
+export interface Bilingual {
+  en: string;
+  vi: string;
+}
+
+const split = (message: string | Bilingual) =>
+  typeof message === 'string' ? { message } : { message: message.en, vi: message.vi };
 
 /** An error found in `file`: the one way readers build a problem that refuses the input. */
 export function errorAt(
@@ -19,9 +31,9 @@ export function errorAt(
   column: string | null,
   value: string | null,
   rule: string,
-  message: string,
+  message: string | Bilingual,
 ): Problem {
-  return { file, row, column, value, rule, message, severity: 'error' };
+  return { file, row, column, value, rule, ...split(message), severity: 'error' };
 }
 
 /** Collects the errors of one file: `add(row, column, value, rule, message)`. */
@@ -32,7 +44,7 @@ export function errorsOf(file: string): {
     column: string | null,
     value: string | null,
     rule: string,
-    message: string,
+    message: string | Bilingual,
   ) => void;
 } {
   const problems: Problem[] = [];
