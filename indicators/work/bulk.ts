@@ -114,6 +114,8 @@ export async function readStatusFile(
       format,
       encoding: options.encoding,
       sheet: options.sheet,
+      // a table, not a form of figures: no row is a title, a group or a total
+      table: { plain: true },
       workDir,
     });
     const tables: Table[] = [];

@@ -44,6 +44,7 @@ export async function readDistinct(
   src: FastSource,
   reference: Reference,
   reads: (run: () => Promise<void>) => Promise<boolean>,
+  declared?: '.' | ',',
 ): Promise<FastPlan | null> {
   if (!(await reads(() => scanDistinct(db, t, src)))) return null;
   const [scan] = await db.values<{ rows: bigint; n: bigint; h: bigint; bad: bigint }>(
@@ -79,8 +80,12 @@ export async function readDistinct(
   const shapeCounts = await db.values<{ shape: string; n: bigint }>(
     `select shape, sum(n)::bigint as n from ${t.agg} where is_shape group by all`,
   );
-  const { convention, shapes } = classifyShapes(shapeCounts.map((r) => r.shape));
-  if (!castable(shapes, convention)) return null;
+  const numbers = { thousands: declared };
+  const { convention, shapes } = classifyShapes(
+    shapeCounts.map((r) => r.shape),
+    numbers,
+  );
+  if (!castable(shapes, convention, numbers)) return null;
   const missing = shapes.filter((c) => c.outcome === 'missing').map((c) => c.shape);
   const rowsMissing = shapeCounts
     .filter((r) => missing.includes(r.shape))

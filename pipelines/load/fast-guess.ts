@@ -104,6 +104,7 @@ export async function readOnce(
   src: FastSource,
   reference: Reference,
   reads: (run: () => Promise<void>) => Promise<boolean>,
+  thousands?: '.' | ',',
 ): Promise<FastPlan | 'careful' | null> {
   const metricIds = reference.metrics.map((m) => m.metric_id).sort();
   if (src.has('unit_name') || !src.has('unit_code') || metricIds.length > 255) return 'careful';
@@ -132,24 +133,31 @@ export async function readOnce(
   );
   if (!read) return 'careful';
 
-  // the file's number convention, from the forms its figures take: grouped with dots only (2+
-  // dots vote for "."), with commas only, or digits alone; one group ("1.234") reads only under a
-  // convention another value decided, and any mixture is the general path's to report. The same
-  // scan gives the metrics the file holds
+  // the file's number convention, from the forms its figures take: grouped with dots only, with
+  // commas only, or digits alone (a count's lone group "1.234" is 1234 either way, but a whole
+  // thousand "25.000" is 25000 or 25: the general path refuses it); any mixture is the general
+  // path's to report. The same scan gives the metrics the file holds
   const forms = await db.values<{
     is_metric: boolean;
     s: number | null;
     missing: boolean;
     idx: number | null;
     least: number | null;
+    trap: boolean | null;
     n: bigint;
   }>(
-    `select grouping(idx) = 0 as is_metric, s, missing, idx, min(x) as least, count(*) as n
+    `select grouping(idx) = 0 as is_metric, s, missing, idx, min(x) as least,
+       bool_or(x % 1000 = 0 and x >= 1000 and x < 1000000) as trap, count(*) as n
      from (select s, x is null as missing, idx, x from ${t.rows})
      group by grouping sets ((s, missing), (idx))`,
   );
   const given = forms.filter((f) => !f.is_metric && !f.missing);
-  if (groupingOf(given.map((f) => ({ form: f.s as number, least: f.least as number }))) === null) {
+  const figureForms = given.map((f) => ({
+    form: f.s as number,
+    least: f.least as number,
+    trap: f.trap === true,
+  }));
+  if (groupingOf(figureForms, thousands) === null) {
     return null;
   }
   const count = (rows: typeof forms) => rows.reduce((sum, f) => sum + Number(f.n), 0);

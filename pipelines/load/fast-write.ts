@@ -1,6 +1,8 @@
 // The fast path's end: its rows (numbers, in temp table `rows`) against what is stored, then the
 // batch. A file of new periods (the usual monthly or national report) goes into the batch straight
 // from the numbers, by key; a file that revises stored figures goes through appendRevisions.
+import { anyApproval } from './approval.ts';
+import { anyImpossibleDeclared } from './declared.ts';
 import { discard, insertBatchRow, keep, writeBatch, type Tx } from './batch.ts';
 import type { FastPlan, FastSource, FastTables } from './fast-source.ts';
 import type { PathContext } from './general.ts';
@@ -15,6 +17,8 @@ export async function writeFast(
   warnings: Capped,
 ): Promise<PathResult | null> {
   const { db, options } = ctx;
+  // a declared date that cannot be (after today, before its period): the general path reports it
+  if (src.has('reported_at') && (await anyImpossibleDeclared(db, t.rows, t.key))) return null;
   const { rowsRead, rowsMissing } = plan;
   const loadable = rowsRead - rowsMissing;
   const stored = await anyStored(db, `select period from ${t.key}`);
@@ -80,6 +84,8 @@ export async function writeFast(
       return true;
     };
   }
+  // revisions under an approval are checked (and refused or flagged) by the general path
+  if (counts.rowsRevised > 0 && (await anyApproval(db))) return null;
   if (options.dryRun) return { status: 'dry_run', batchId: null, warnings, ...counts };
   if (counts.rowsNew + counts.rowsRevised === 0) {
     return { status: 'unchanged', batchId: null, warnings, ...counts };

@@ -65,10 +65,10 @@ export function fastPath(ctx: PathContext): Promise<PathResult | null> {
   return withScratch(db, TABLES, async (t) => {
     try {
       options.onStage?.('validating');
-      let plan = await readOnce(db, t, src, ctx.reference, reads);
+      let plan = await readOnce(db, t, src, ctx.reference, reads, options.thousands);
       if (plan === 'careful') {
         await db.dropTemp(Object.values(t));
-        plan = await readDistinct(db, t, src, ctx.reference, reads);
+        plan = await readDistinct(db, t, src, ctx.reference, reads, options.thousands);
       }
       if (plan === null) return null;
       const ratios = await ctx.reference.ratiosAmong(plan.used);

@@ -3,7 +3,7 @@
 // read into JavaScript, each named by its file, row and printed column.
 import type { Database } from '../db/connect.ts';
 import type { Plan } from './columns.ts';
-import type { Problem, Severity } from './problems.ts';
+import type { Bilingual, Problem, Severity } from './problems.ts';
 import { ERROR_LIMIT, type Capped } from './report.ts';
 
 interface ProblemRow {
@@ -22,6 +22,20 @@ const ORDER: Record<Severity, string> = {
 };
 
 /**
+ * A message in both languages as one SQL text (a problem's `message` column): the English, this
+ * mark, the Vietnamese. Classification writes it so; reading a problem splits it.
+ */
+export const VI_MARK = '\u001f';
+export const bothWords = (m: Bilingual | null, en: string | null = null): string | null =>
+  m === null ? en : `${m.en}${VI_MARK}${m.vi}`;
+
+const words = (m: string | Bilingual) => {
+  if (typeof m !== 'string') return { message: m.en, vi: m.vi };
+  const [message, vi] = m.split(VI_MARK);
+  return vi === undefined ? { message } : { message, vi };
+};
+
+/**
  * The problems of temp table `table` (columns part, line, column_name, value, rule, message): the
  * count, and the first ERROR_LIMIT. A row without a message gets `message(value, rule)`.
  */
@@ -30,7 +44,7 @@ export async function readProblems(
   table: string,
   plans: Plan[],
   severity: Severity,
-  message: (value: string | null, rule: string) => string,
+  message: (value: string | null, rule: string) => string | Bilingual,
 ): Promise<Capped> {
   const count = Number(await db.scalar<bigint>(`select count(*) from ${table}`));
   if (count === 0) return { first: [], count };
@@ -48,7 +62,7 @@ export async function readProblems(
       column: index === undefined ? p.column_name : plan.sniffed.header[index],
       value: p.value,
       rule: p.rule,
-      message: p.message ?? message(p.value, p.rule),
+      ...words(p.message ?? message(p.value, p.rule)),
       severity,
     };
   });

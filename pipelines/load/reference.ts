@@ -4,10 +4,11 @@
 // on first use only: a clean file of unit codes never needs it.
 import { listValue } from '@duckdb/node-api';
 import type { Database } from '../db/connect.ts';
-import { UnitIndex } from '../normalize/units.ts';
+import type { Level } from '../normalize/units.ts';
 import type { MetricRef } from './classify.ts';
 import { underAny, type Successor, type UnitRules } from './classify-units.ts';
-import { allUnits, continuedUnits } from './units.ts';
+import type { ContextNote } from './unit-names.ts';
+import { continuedUnits, unitIndex } from './units.ts';
 
 /** An indicator that is a ratio: its numerator must not be above its denominator. */
 export interface Ratio {
@@ -24,11 +25,15 @@ export interface Reference {
   scope(): Promise<((unitId: string) => boolean) | null>;
   /** the ratio indicators whose two metrics are both among `metrics` */
   ratiosAmong(metrics: readonly string[]): Promise<Ratio[]>;
+  /** what the file's context decided about its unit names (the report's notes) */
+  notes: ContextNote[];
 }
 
 export interface ReferenceOptions {
   scopeUnitId?: string;
   parentUnitId?: string;
+  /** `--level`: unit names are read at this level */
+  level?: Level;
 }
 
 const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
@@ -38,7 +43,8 @@ const once = <T>(load: () => Promise<T>): (() => Promise<T>) => {
 
 export async function loadReference(db: Database, options: ReferenceOptions): Promise<Reference> {
   const metrics = await db.all<MetricRef>('select metric_id, name_vi from core.metrics');
-  const index = once(async () => new UnitIndex(await allUnits(db)));
+  const index = once(() => unitIndex(db));
+  const notes: ContextNote[] = [];
   const scope = once(async () => {
     if (!options.scopeUnitId) return null;
     // its unit and the units it continues: their history is now its own
@@ -61,10 +67,13 @@ export async function loadReference(db: Database, options: ReferenceOptions): Pr
       successors,
       parentUnitId: options.parentUnitId,
       inScope: await scope(),
+      level: options.level,
+      notes,
     };
   });
   return {
     metrics,
+    notes,
     unitRules,
     scope,
     ratiosAmong: async (used) =>

@@ -7,13 +7,40 @@ import { basename, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { PROJECT_ROOT } from '../db/connect.ts';
 import { decode } from '../read/decode.ts';
-import { NATIONAL, unitId, validOn, LEVELS, type Level, type Unit } from '../normalize/units.ts';
+import {
+  NATIONAL,
+  unitId,
+  validOn,
+  LEVELS,
+  type FormerName,
+  type Level,
+  type Unit,
+} from '../normalize/units.ts';
 import { clean, matchKey } from '../normalize/text.ts';
 import { RejectedInput, errorAt, errorsOf, type Problem } from './problems.ts';
 
 export const REFORM_DATE = '2025-07-01';
 export const LAST_DAY_BEFORE_REFORM = '2025-06-30';
 const PROVINCES_FILE = resolve(PROJECT_ROOT, 'data/units/provinces-2025.csv');
+const FORMER_NAMES_FILE = resolve(PROJECT_ROOT, 'data/units/former-names.csv');
+
+/**
+ * The names units had before a rename that kept them (data/units/former-names.csv, each line
+ * with its source): "Thừa Thiên Huế" until 31/12/2024 is the unit of code 46.
+ */
+export function formerNames(file = FORMER_NAMES_FILE): FormerName[] {
+  const rows = parseCsv(readFileSync(file, 'utf8'), {
+    columns: true,
+    skip_empty_lines: true,
+  }) as Array<Record<string, string>>;
+  return rows.map((r) => ({
+    level: r.level as Level,
+    code: r.code,
+    formerName: clean(r.former_full_name),
+    validTo: r.valid_to,
+    source: r.source,
+  }));
+}
 
 export interface Succession {
   from_unit_id: string;

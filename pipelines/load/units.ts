@@ -1,11 +1,12 @@
 // Units in the database: a unit list (pipelines/load/unit-lists.ts reads them) saved whole or not
 // at all, and every unit read back. The readers are re-exported here, where callers import them.
 import type { Database } from '../db/connect.ts';
-import type { Unit } from '../normalize/units.ts';
-import type { UnitList } from './unit-lists.ts';
+import { UnitIndex, type Unit } from '../normalize/units.ts';
+import { formerNames, type UnitList } from './unit-lists.ts';
 
 export {
   builtinProvinces,
+  formerNames,
   LAST_DAY_BEFORE_REFORM,
   readDatasetJson,
   readUnitList,
@@ -118,6 +119,11 @@ export async function allUnits(db: Database): Promise<Unit[]> {
             strftime(valid_from, '%Y-%m-%d') as valid_from, strftime(valid_to, '%Y-%m-%d') as valid_to, source
      from core.units order by unit_id`,
   );
+}
+
+/** The index names are resolved by: every unit, and the former names of data/units. */
+export async function unitIndex(db: Database): Promise<UnitIndex> {
+  return new UnitIndex(await allUnits(db), formerNames());
 }
 
 /**

@@ -76,6 +76,11 @@ const PREFIX_LEVELS: Record<string, Level[]> = {
   xã: ['commune'],
 };
 
+// An office's own name before its unit's ("UBND xã Sơn Ninh", "Công an phường 3"): stripped
+// only when an administrative prefix follows, so that the rest is clearly the unit's name.
+const OFFICE =
+  /^(ubnd|u\.b\.n\.d\.?|ủy ban nhân dân|uỷ ban nhân dân|hđnd|công an|ca|bch quân sự|ban chỉ huy quân sự)\s+(?=(xã|phường|thị trấn|tt\.?|huyện|quận|thị xã|tx\.?|thành phố|tp\.?|tỉnh|đặc khu)\s)/;
+
 export interface SplitName {
   prefix: string | null;
   key: string;
@@ -83,7 +88,7 @@ export interface SplitName {
 
 /** Separates an administrative prefix from the name and returns a tone-placement-blind key. */
 export function splitName(name: string): SplitName {
-  let text = name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim();
+  let text = name.normalize('NFC').toLowerCase().replace(/\s+/g, ' ').trim().replace(OFFICE, '');
   let prefix: string | null = null;
   for (const [re, canonical] of PREFIXES) {
     const m = re.exec(text);
@@ -107,15 +112,31 @@ export interface NameQuery {
   level?: Level | null;
 }
 
+/** A name a unit had before a rename that kept it (same code, same area), until `validTo`. */
+export interface FormerName {
+  level: Level;
+  code: string;
+  formerName: string;
+  /** the last day of the former name (ISO) */
+  validTo: string;
+  source: string;
+}
+
 export type Resolution =
-  { ok: true; unit: Unit } | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: Unit[] };
+  | { ok: true; unit: Unit; former?: FormerName }
+  | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: Unit[] };
 
 export class UnitIndex {
   private readonly byId = new Map<string, Unit>();
   private readonly byKey = new Map<string, Unit[]>();
   private readonly byCode = new Map<string, Unit[]>();
+  private readonly byFormerKey = new Map<string, FormerName[]>();
 
-  constructor(units: Iterable<Unit>) {
+  constructor(units: Iterable<Unit>, formerNames: readonly FormerName[] = []) {
+    for (const f of formerNames) {
+      const { key } = splitName(f.formerName);
+      this.byFormerKey.set(key, [...(this.byFormerKey.get(key) ?? []), f]);
+    }
     for (const unit of units) {
       this.byId.set(unit.unit_id, unit);
       for (const name of new Set([unit.name, unit.full_name])) {
@@ -165,6 +186,40 @@ export class UnitIndex {
 
   /** Every unit whose name matches; an ambiguous name is never settled by picking the first. */
   resolve(query: NameQuery): Resolution {
+    const found = this.resolveCurrent(query);
+    if (found.ok || found.reason === 'ambiguous' || !query.date) return found;
+    // a former name read at a date it was still the name ("Thừa Thiên Huế" in 2024)
+    const { key } = splitName(query.name);
+    const date = query.date;
+    const former = (this.byFormerKey.get(key) ?? []).flatMap((f) =>
+      date <= f.validTo
+        ? this.byCodeAt(f.code, date, f.level)
+            .filter(
+              (u) =>
+                (!query.level || u.level === query.level) &&
+                (!query.parentId ||
+                  (u.unit_id !== query.parentId && this.isUnder(u.unit_id, query.parentId))),
+            )
+            .map((unit) => ({ unit, former: f }))
+        : [],
+    );
+    if (former.length === 1) return { ok: true, ...former[0] };
+    return former.length > 1
+      ? { ok: false, reason: 'ambiguous', candidates: former.map((f) => f.unit) }
+      : found;
+  }
+
+  /** The former names that read as `name` (at any date). */
+  formerNamed(name: string): FormerName[] {
+    return this.byFormerKey.get(splitName(name).key) ?? [];
+  }
+
+  /** Every unit named so today (or at any time, without a date), whatever its validity. */
+  named(name: string): Unit[] {
+    return this.byKey.get(splitName(name).key) ?? [];
+  }
+
+  private resolveCurrent(query: NameQuery): Resolution {
     const { prefix, key } = splitName(query.name);
     let candidates = (this.byKey.get(key) ?? []).filter(
       (u) =>

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorsOf, type Problem } from '../load/problems.ts';
+import type { Note } from '../load/report.ts';
 import { decode, DecodeError, type Encoding } from './decode.ts';
 import type { Sniffed } from './sniff.ts';
 import { StagedCsv } from './staged.ts';
@@ -52,6 +53,10 @@ export interface ReadResult {
   parts: Sniffed[];
   problems: Problem[];
   encoding: Encoding;
+  /** what reading skipped or decided (rows of a form, hidden sheets) */
+  notes?: Note[];
+  /** total rows that disagree with their rows */
+  warnings?: Problem[];
 }
 
 export function readJson(

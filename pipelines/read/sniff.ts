@@ -36,6 +36,10 @@ export interface Sniffed {
   columnLetters: boolean;
   /** the sheet of a workbook the part was read from */
   sheet?: string;
+  /** the period a form's title or its sheet's name states (see ../load/table.ts) */
+  stated?: { value: string; from: 'title' | 'sheet'; text: string };
+  /** a form's data rows as read (small by nature), for checking derived columns */
+  rows?: Array<{ number: number; values: Array<string | null> }>;
 }
 
 export class SniffError extends Error {

@@ -94,10 +94,19 @@ describe('number shapes', () => {
     expect(marksOf(convention)).toEqual(['.', ',']);
   });
 
-  it('leaves a lone "9.999" ambiguous, and a tie between conventions undecided', () => {
+  it('reads a lone "9.999" as a count, leaves "9.000" ambiguous, and a tie undecided', () => {
+    // a count cannot be 9.999: the lone group is thousands; "9.000" is 9000 or 9, both whole
     expect(classifyShapes(['9.999']).shapes).toEqual([
-      { shape: '9.999', outcome: 'error', rule: 'ambiguous_number' },
+      { shape: '9.999', outcome: 'value', percent: false, plain: 'simple', big: false },
     ]);
+    expect(classifyShapes(['9.000', '9.999.999']).shapes[0]).toEqual({
+      shape: '9.000',
+      outcome: 'error',
+      rule: 'ambiguous_number',
+    });
+    expect(classifyShapes(['9.000'], { thousands: '.' }).shapes[0]).toMatchObject({
+      outcome: 'value',
+    });
     const tie = classifyShapes(['9.999.999', '9,999,999']);
     expect(tie.convention).toBe('none');
     expect(tie.shapes.map((s) => s.outcome === 'error' && s.rule)).toEqual([
@@ -124,13 +133,13 @@ describe('number shapes', () => {
   });
 
   it('words the message of a number problem by the file’s convention', () => {
-    expect(numberMessage('1.234', 'ambiguous_number', 'none')).toBe(
-      'ambiguous number "1.234": 1234 or 1.234',
+    expect(numberMessage('1.000', 'ambiguous_number', 'none').en).toBe(
+      'ambiguous number "1.000": 1000 or 1.000 (1000 times apart); the rest of the file cannot decide it: write 1000 without separators, or give --thousands . if "." groups thousands in this file (--thousands , if it does not)',
     );
-    expect(numberMessage('7,123,456', 'convention_mismatch', 'dot-thousands')).toBe(
+    expect(numberMessage('7,123,456', 'convention_mismatch', 'dot-thousands').en).toBe(
       'number "7,123,456" reads only as 7123456, but this file groups thousands with "."',
     );
-    expect(numberMessage('6.543.210', 'mixed_convention', 'none')).toBe(
+    expect(numberMessage('6.543.210', 'mixed_convention', 'none').en).toBe(
       'cannot tell how this file writes numbers: "6.543.210" reads only as 6543210 (thousands ".", decimals ","), but as many values read only the other way',
     );
   });
@@ -154,6 +163,7 @@ describe('the forms of figures the single read sees', () => {
   const formOf = (text: string, least: number) => ({
     form: text.length + (text.includes(',') ? 128 : 0),
     least,
+    trap: least % 1000 === 0 && least >= 1000 && least < 1_000_000,
   });
 
   it('tells the mark a file groups thousands by, or that a figure would not read as its digits', () => {
@@ -162,9 +172,12 @@ describe('the forms of figures the single read sees', () => {
     expect(groupingOf(forms([1000, ''], [12345678, '']))).toBe('');
     expect(groupingOf(forms([1234567, '.'], [1234, '.'], [999, '']))).toBe('.');
     expect(groupingOf(forms([1234567, ','], [1234, ',']))).toBe(',');
-    // a lone group decides nothing: 1234 or 1.234
-    expect(groupingOf(forms([1234, '.']))).toBeNull();
-    expect(groupingOf(forms([12345, ','], [99, '']))).toBeNull();
+    // a count's lone group is thousands ("1.234" is 1234), but a whole thousand is 1000× apart
+    expect(groupingOf(forms([1234, '.']))).toBe('.');
+    expect(groupingOf(forms([12345, ','], [99, '']))).toBe(',');
+    expect(groupingOf(forms([25000, '.']))).toBeNull();
+    expect(groupingOf(forms([25000, '.']), '.')).toBe('.');
+    expect(groupingOf(forms([25000, '.']), ',')).toBeNull();
     // "1.234" in a file grouped by commas reads as 1.234; both marks: the general path's to say
     expect(groupingOf(forms([1234567, ','], [1234, '.']))).toBeNull();
     expect(groupingOf(forms([1234567, ','], [7654321, '.']))).toBeNull();
@@ -184,7 +197,7 @@ describe('the forms of figures the single read sees', () => {
         const { convention, shapes: classes } = classifyShapes(shapes);
         const readsAsDigits = texts.every((t, i) => {
           const shape = classes.find((c) => c.shape === t.replace(/[1-8]/g, '9'));
-          const read = parseNumber(t, convention);
+          const read = parseNumber(t, convention, { kind: 'count' });
           return shape?.outcome === 'value' && read.kind === 'value' && read.value === figures[i].n;
         });
         expect(grouping !== null).toBe(readsAsDigits);
@@ -306,7 +319,7 @@ describe('units', () => {
       rule: 'ambiguous_unit',
       column: 'unit_name',
       problem:
-        'unit name "Huyện Chợ Mới" is ambiguous on 2024-07-31: Huyện Chợ Mới [893]; Huyện Chợ Mới [065]; give unit_code',
+        'unit name "Huyện Chợ Mới" is ambiguous on 2024-07-31: Huyện Chợ Mới (Tỉnh An Giang) [893]; Huyện Chợ Mới [065]; give unit_code, or --parent (the province or district the file is about), or --level',
     });
     expect(classifyUnit(at('893', name, '2024-07-31'), RULES).unitId).toBe('d893');
     const under = { ...RULES, parentUnitId: AG_OLD.unit_id };

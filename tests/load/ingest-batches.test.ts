@@ -192,6 +192,7 @@ describe('a reporter scoped to a unit', () => {
           value: '01',
           rule: 'out_of_scope',
           message: 'Thành phố Hà Nội is outside the units this token may report for',
+          vi: 'Thành phố Hà Nội nằm ngoài phạm vi đơn vị mà tài khoản này được báo cáo',
           severity: 'error',
         },
         {
@@ -201,6 +202,7 @@ describe('a reporter scoped to a unit', () => {
           value: '01',
           rule: 'out_of_scope',
           message: 'Thành phố Hà Nội is outside the units this token may report for',
+          vi: 'Thành phố Hà Nội nằm ngoài phạm vi đơn vị mà tài khoản này được báo cáo',
           severity: 'error',
         },
       ]);
@@ -272,6 +274,7 @@ describe('a large file', () => {
           value: '12a',
           rule: 'not_a_number',
           message: 'not a number "12a"',
+          vi: 'không phải là số "12a"',
           severity: 'error',
         },
       ]);

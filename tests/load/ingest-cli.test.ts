@@ -91,7 +91,8 @@ describe('chitieu ingest', () => {
 
   it('--dry-run validates, exits 0 and writes nothing', async () => {
     const before = await snapshot();
-    const r = await ingest('--dry-run', fixture('vietnamese-periods.csv'));
+    // "40.000" and "13.000" read two ways 1000× apart: loaded only with the mark declared
+    const r = await ingest('--dry-run', fixture('vietnamese-periods.csv'), '--thousands', '.');
     expect(r.code).toBe(0);
     expect(r.out).toContain(
       'vietnamese-periods.csv: dry run: valid, nothing written — 4 rows read, 4 new',
@@ -100,7 +101,14 @@ describe('chitieu ingest', () => {
   });
 
   it('--period and --sheet reach the pipeline', async () => {
-    const wide = await ingest(fixture('wide-with-period-flag.csv'), '--period', 'Quý III/2024');
+    // "900.000" reads as 900000 or 900: only the declared thousands mark may decide it
+    const wide = await ingest(
+      fixture('wide-with-period-flag.csv'),
+      '--period',
+      'Quý III/2024',
+      '--thousands',
+      '.',
+    );
     expect(wide.code).toBe(0);
     const book = await ingest(fixture('xlsx-two-sheets.xlsx'), '--sheet', 'Dài');
     expect(book.code).toBe(0);
@@ -135,6 +143,7 @@ describe('chitieu ingest', () => {
       value: 'x25',
       rule: 'not_a_number',
       message: 'not a number "x25"',
+      vi: 'không phải là số "x25"',
       severity: 'error',
     });
     expect(reports[1]).toMatchObject({ rowsNew: 2, encoding: 'utf-8', layout: 'long' });

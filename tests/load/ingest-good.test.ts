@@ -151,7 +151,8 @@ const CASES: GoodCase[] = [
   },
   {
     fixture: 'wide-with-period-flag.csv',
-    options: { period: 'Quý III/2024' },
+    // "900.000" reads as 900000 or 900: only the declared thousands mark may decide it
+    options: { period: 'Quý III/2024', thousands: '.' },
     rows: [
       ['p01', '2024-Q3', 'cccd_issued', 6012345],
       ['p01', '2024-Q3', 'vneid_activated', 4100000],
@@ -162,7 +163,18 @@ const CASES: GoodCase[] = [
 
   // periods
   {
+    // counts written the Vietnamese way: a count cannot be 1.234 or 2.5 (issue 13)
+    fixture: 'ambiguous-thousands-only.csv',
+    rows: [
+      ['p01', '2024-07', 'tthc_total', 1234],
+      ['p79', '2024-07', 'tthc_total', 2500],
+      ['p91', '2024-07', 'tthc_total', 987],
+    ],
+  },
+  {
     fixture: 'vietnamese-periods.csv',
+    // "40.000" and "13.000" read two ways 1000× apart: refused unless the mark is declared
+    options: { thousands: '.' },
     rows: [
       ['p01', '2024', 'dossiers_received', 1150000],
       ['p01', '2024-07', 'dossiers_received', 12345],
@@ -371,6 +383,21 @@ const CASES: GoodCase[] = [
       ['p01', '2024-07', 'vneid_activated', 4100000],
       ['p01', '2024-08-19', 'vneid_activated', 4250000],
     ],
+  },
+  // a merged title row above the header ("BÁO CÁO … THÁNG 7/2024") is found and skipped:
+  // the header is row 2, the figure row 3
+  {
+    fixture: 'xlsx-merged-header.xlsx',
+    rows: [['p01', '2024-07', 'population', 8500000]],
+    report: { encoding: 'xlsx', rowsRead: 1 },
+    check: async (db, r) => {
+      const lines = await db.values(
+        `select unit_id, line::integer as line, sheet from core.observation_revisions
+         where batch_id = $b`,
+        { b: r.batchId ?? '' },
+      );
+      expect(lines).toEqual([{ unit_id: 'p01', line: 3, sheet: 'Báo cáo' }]);
+    },
   },
 ];
 

@@ -68,7 +68,7 @@ describe('unit names read under the file’s parent unit', () => {
       const r = await ingestFile(db, file, { parentUnitId: 'p06' });
       expect(r.status).toBe('rejected');
       expect(r.errors.map((e) => e.message)).toEqual([
-        expect.stringContaining('no unit is named "Tỉnh An Giang" on 2024-07-31 under p06'),
+        'no unit is named "Tỉnh An Giang" on 2024-07-31 under Tỉnh Bắc Kạn: Tỉnh An Giang is not under Tỉnh Bắc Kạn',
       ]);
     } finally {
       db.close();

@@ -25,8 +25,6 @@ interface BadCase {
   errors: Expected[];
 }
 
-const ONE_ROW_HEADER = 'the header must be one row with one name per column';
-
 const CASES: BadCase[] = [
   // encodings and files that are not tables
   {
@@ -137,14 +135,8 @@ const CASES: BadCase[] = [
   {
     fixture: 'long-unknown-column.csv',
     errors: [
+      // STT (the row number) is a column offices always write: it is ignored, not refused
       [1, 'value', null, 'header', 'missing column value'],
-      [
-        1,
-        'STT',
-        'STT',
-        'header',
-        'column STT is not one of unit_code, unit_name, period, metric, value, reported_at, note',
-      ],
       [
         1,
         'amount',
@@ -162,7 +154,7 @@ const CASES: BadCase[] = [
         'Số hộ nghèo',
         'Số hộ nghèo',
         'unknown_metric',
-        "column Số hộ nghèo is neither a metric id nor a metric's label",
+        'column «Số hộ nghèo» matches no metric. Closest: «Dân số» (population), «Tổng số xã, phường, thị trấn» (communes_total), «Số giao dịch của công dân số» (digital_citizen_transactions). Rename the column or use a mapping file (--mapping).',
       ],
     ],
   },
@@ -183,13 +175,6 @@ const CASES: BadCase[] = [
   },
 
   // numbers
-  {
-    fixture: 'ambiguous-thousands-only.csv',
-    errors: [
-      [2, 'value', '1.234', 'ambiguous_number', 'ambiguous number "1.234": 1234 or 1.234'],
-      [3, 'value', '2.500', 'ambiguous_number', 'ambiguous number "2.500": 2500 or 2.500'],
-    ],
-  },
   {
     fixture: 'mixed-conventions.csv',
     errors: [
@@ -316,14 +301,14 @@ const CASES: BadCase[] = [
         'unit_name',
         'Huyện Chợ Mới',
         'ambiguous_unit',
-        'unit name "Huyện Chợ Mới" is ambiguous on 2024-07-31: Huyện Chợ Mới [065]; Huyện Chợ Mới [893]; give unit_code',
+        'unit name "Huyện Chợ Mới" is ambiguous on 2024-07-31: Huyện Chợ Mới (Tỉnh Bắc Kạn) [065]; Huyện Chợ Mới (Tỉnh An Giang) [893]; give unit_code, or --parent (the province or district the file is about), or --level',
       ],
       [
         3,
         'unit_name',
         'Khánh Hòa',
         'ambiguous_unit',
-        'unit name "Khánh Hòa" is ambiguous on 2024-07-31: Xã Khánh Hoà [04342]; Xã Khánh Hòa [14569]; Xã Khánh Hòa [30466]; Phường Khánh Hòa [31789]; Xã Khánh Hòa [32047]; Tỉnh Khánh Hòa [56]; give unit_code',
+        'unit name "Khánh Hòa" is ambiguous on 2024-07-31: Xã Khánh Hoà (Huyện Lục Yên, Tỉnh Yên Bái) [04342]; Xã Khánh Hòa (Huyện Yên Khánh, Tỉnh Ninh Bình) [14569]; Xã Khánh Hòa (Huyện Châu Phú, Tỉnh An Giang) [30466]; Phường Khánh Hòa (Thị xã Vĩnh Châu, Tỉnh Sóc Trăng) [31789]; Xã Khánh Hòa (Huyện U Minh, Tỉnh Cà Mau) [32047]; Tỉnh Khánh Hòa [56]; give unit_code, or --parent (the province or district the file is about), or --level',
       ],
     ],
   },
@@ -420,35 +405,25 @@ const CASES: BadCase[] = [
 
   // workbooks: rows are the sheet's, the file names the sheet
   {
-    fixture: 'xlsx-merged-header.xlsx',
-    file: 'xlsx-merged-header.xlsx[Báo cáo]',
-    errors: [
-      [
-        1,
-        'BÁO CÁO KẾT QUẢ ĐỀ ÁN 06 THÁNG 7/2024',
-        'BÁO CÁO KẾT QUẢ ĐỀ ÁN 06 THÁNG 7/2024',
-        'header',
-        `header cell A1 is merged with other cells: ${ONE_ROW_HEADER}`,
-      ],
-    ],
-  },
-  {
     fixture: 'xlsx-two-row-header.xlsx',
     file: 'xlsx-two-row-header.xlsx[Sheet1]',
+    // the two header rows are read as one ("group | leaf"); neither leaf ("Đủ điều kiện",
+    // "Đã cấp") is a metric's label by itself, so no guess is made: the closest are named
     errors: [
+      [1, null, null, 'header', 'a wide file needs a period column or --period'],
       [
         1,
-        'Đơn vị',
-        'Đơn vị',
-        'header',
-        `header cell A1 is merged with other cells: ${ONE_ROW_HEADER}`,
+        'Căn cước công dân | Đủ điều kiện',
+        'Căn cước công dân | Đủ điều kiện',
+        'unknown_metric',
+        'column «Căn cước công dân | Đủ điều kiện» matches no metric. Closest: «Số công dân đủ điều kiện cấp CCCD» (cccd_eligible), «Số thẻ CCCD đã cấp» (cccd_issued), «Số dịch vụ công trực tuyến đủ điều kiện» (dvc_online). Rename the column or use a mapping file (--mapping).',
       ],
       [
         1,
-        'Căn cước công dân',
-        'Căn cước công dân',
-        'header',
-        `header cell B1 is merged with other cells: ${ONE_ROW_HEADER}`,
+        'Căn cước công dân | Đã cấp',
+        'Căn cước công dân | Đã cấp',
+        'unknown_metric',
+        'column «Căn cước công dân | Đã cấp» matches no metric. Closest: «Số thẻ CCCD đã cấp» (cccd_issued), «Số hồ sơ cấp CCCD đã thu nhận» (cccd_applications), «Số công dân đủ điều kiện cấp CCCD» (cccd_eligible). Rename the column or use a mapping file (--mapping).',
       ],
     ],
   },
@@ -538,7 +513,8 @@ describe('ingest refuses every bad fixture, naming each problem, and loads nothi
       const before = await dump(db);
       const report = await ingestFile(db, fixture(c.fixture), c.options);
       const file = c.file ?? c.fixture;
-      expect(report.errors).toEqual(
+      // the Vietnamese words are checked where they are written (tests/normalize, context-*)
+      expect(report.errors.map(({ vi: _vi, ...p }) => p)).toEqual(
         c.errors.map(([row, column, value, rule, message]) => ({
           file,
           row,

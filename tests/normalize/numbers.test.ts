@@ -5,6 +5,7 @@ import {
   detectConvention,
   parseNumber,
   type Convention,
+  type NumberKind,
   type ParsedNumber,
 } from '../../pipelines/normalize/numbers.ts';
 
@@ -48,10 +49,6 @@ describe('parseNumber: the forms office files write', () => {
     ['1.234,5', 'none', value(1234.5)],
     ['1,234.5', 'comma-thousands', value(1234.5)],
     ['1,234.5', 'none', value(1234.5)],
-    ['1.234', 'dot-thousands', value(1234)],
-    ['1.234', 'comma-thousands', value(1.234)],
-    ['1,234', 'dot-thousands', value(1.234)],
-    ['1,234', 'comma-thousands', value(1234)],
     ['0,5', 'dot-thousands', value(0.5)],
     ['0,500', 'none', value(0.5)],
     ['007', 'none', value(7)],
@@ -77,6 +74,20 @@ describe('parseNumber: the forms office files write', () => {
     expect(parseNumber(raw, convention)).toEqual(expected);
   });
 
+  it('reads a lone group by a declared convention (--thousands), and only then', () => {
+    const declared = { declared: true };
+    expect(parseNumber('1.234', 'dot-thousands', declared)).toEqual(value(1234));
+    expect(parseNumber('1.234', 'comma-thousands', declared)).toEqual(value(1.234));
+    expect(parseNumber('1,234', 'dot-thousands', declared)).toEqual(value(1.234));
+    expect(parseNumber('1,234', 'comma-thousands', declared)).toEqual(value(1234));
+    expect(parseNumber('25.000', 'dot-thousands', declared)).toEqual(value(25000));
+    expect(parseNumber('722,000', 'comma-thousands', declared)).toEqual(value(722000));
+    // detected from the rest of the file, a convention never decides a value 1000× off
+    for (const c of ['dot-thousands', 'comma-thousands', 'none'] as const) {
+      expect(parseNumber('1.234', c)).toMatchObject({ kind: 'error', rule: 'ambiguous_number' });
+    }
+  });
+
   it('keeps -0 out of the results: "-0" is plain zero', () => {
     const r = parseNumber('-0,0', 'dot-thousands');
     expect(r.kind === 'value' && Object.is(r.value, 0)).toBe(true);
@@ -85,11 +96,26 @@ describe('parseNumber: the forms office files write', () => {
 
 describe('parseNumber: every error rule, with the value in the message', () => {
   // [raw, convention, rule, message]
-  const cases: Array<[string, Convention, string, string]> = [
-    ['1.234', 'none', 'ambiguous_number', 'ambiguous number "1.234": 1234 or 1.234'],
-    ['1,234', 'none', 'ambiguous_number', 'ambiguous number "1,234": 1234 or 1.234'],
-    ['-1.234%', 'none', 'ambiguous_number', 'ambiguous number "-1.234%": -1234 or -1.234'],
-    ['999.999', 'none', 'ambiguous_number', 'ambiguous number "999.999": 999999 or 999.999'],
+  const cases: Array<[string, Convention, string, string | RegExp]> = [
+    [
+      '1.234',
+      'none',
+      'ambiguous_number',
+      'ambiguous number "1.234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give --thousands . if "." groups thousands in this file (--thousands , if it does not)',
+    ],
+    [
+      '1,234',
+      'dot-thousands',
+      'ambiguous_number',
+      'ambiguous number "1,234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give --thousands , if "," groups thousands in this file (--thousands . if it does not)',
+    ],
+    [
+      '-1.234%',
+      'none',
+      'ambiguous_number',
+      /^ambiguous number "-1\.234%": -1234 or -1\.234 \(1000 times apart\)/,
+    ],
+    ['999.999', 'comma-thousands', 'ambiguous_number', /^ambiguous number "999.999": 999999 or/],
     ['=1+1', 'dot-thousands', 'formula', 'formula instead of a value "=1+1"'],
     [' =SUM(A1:A3) ', 'none', 'formula', 'formula instead of a value "=SUM(A1:A3)"'],
     [
@@ -147,7 +173,10 @@ describe('parseNumber: every error rule, with the value in the message', () => {
     ['１２', 'none', 'not_a_number', 'not a number "１２"'],
   ];
   it.each(cases)('%j under %s → %s', (raw, convention, rule, message) => {
-    expect(parseNumber(raw, convention)).toEqual({ kind: 'error', rule, message });
+    const parsed = parseNumber(raw, convention);
+    expect(parsed).toMatchObject({ kind: 'error', rule, message });
+    // every problem says it in Vietnamese too, with the value
+    expect(parsed.kind === 'error' && parsed.vi.includes(raw.trim())).toBe(true);
   });
 });
 
@@ -201,18 +230,20 @@ describe('numbers: laws', () => {
   const frac = fc.stringMatching(/^\d{1,6}$/);
   const space = fc.constantFrom(' ', '\u00a0', '\u202f');
 
-  it('an integer grouped with "." reads back exactly under dot-thousands', () => {
+  const declared = { declared: true };
+
+  it('an integer grouped with "." reads back exactly under a declared dot-thousands', () => {
     fc.assert(
       fc.property(int, (n) => {
-        expect(parseNumber(group(n, '.'), 'dot-thousands')).toEqual(value(Number(n)));
+        expect(parseNumber(group(n, '.'), 'dot-thousands', declared)).toEqual(value(Number(n)));
       }),
     );
   });
 
-  it('an integer grouped with "," reads back exactly under comma-thousands', () => {
+  it('an integer grouped with "," reads back exactly under a declared comma-thousands', () => {
     fc.assert(
       fc.property(int, (n) => {
-        expect(parseNumber(group(n, ','), 'comma-thousands')).toEqual(value(Number(n)));
+        expect(parseNumber(group(n, ','), 'comma-thousands', declared)).toEqual(value(Number(n)));
       }),
     );
   });
@@ -232,8 +263,8 @@ describe('numbers: laws', () => {
       fc.property(int, frac, fc.boolean(), fc.boolean(), (n, f, negative, percent) => {
         const sign = negative ? '-' : '';
         const pct = percent ? '%' : '';
-        const vn = parseNumber(`${sign}${group(n, '.')},${f}${pct}`, 'dot-thousands');
-        const en = parseNumber(`${sign}${group(n, ',')}.${f}${pct}`, 'comma-thousands');
+        const vn = parseNumber(`${sign}${group(n, '.')},${f}${pct}`, 'dot-thousands', declared);
+        const en = parseNumber(`${sign}${group(n, ',')}.${f}${pct}`, 'comma-thousands', declared);
         expect(vn).toEqual(en);
         const expected = Number(`${sign}${n}.${f}`);
         expect(vn).toEqual(value(expected === 0 ? 0 : expected, percent));
@@ -251,7 +282,9 @@ describe('numbers: laws', () => {
         const report = detectConvention(values);
         expect(report.conflicts).toEqual([]);
         expect(['dot-thousands', 'none']).toContain(report.convention);
-        for (const v of values) expect(parseNumber(v, 'dot-thousands').kind).toBe('value');
+        for (const v of values) {
+          expect(parseNumber(v, 'dot-thousands', declared).kind).toBe('value');
+        }
         const english = values.map((v) => v.replace(/[.,]/g, (c) => (c === '.' ? ',' : '.')));
         const mirrored = detectConvention(english);
         expect(mirrored.conflicts).toEqual([]);
@@ -308,6 +341,110 @@ describe('numbers: laws', () => {
         const ok = Number.isInteger(n) && n >= 0;
         expect(checkCount(n) === null).toBe(ok);
       }),
+    );
+  });
+});
+
+describe('numbers by metric kind: counts, percents and the 1000× trap', () => {
+  const count = { kind: 'count' } as const;
+  const percent = { kind: 'percent' } as const;
+  /** a whole thousand below a million: as a lone group it reads two whole ways, 1000× apart */
+  const trap = (n: bigint) => n >= 1000n && n < 1_000_000n && n % 1000n === 0n;
+
+  it('reads a count written the Vietnamese way as the count, never as a decimal', () => {
+    for (const c of ['none', 'dot-thousands'] as const) {
+      expect(parseNumber('48.215', c, count)).toEqual(value(48215));
+      expect(parseNumber('72.996', c, count)).toEqual(value(72996));
+      expect(parseNumber('1,234', 'none', count)).toEqual(value(1234));
+    }
+    expect(parseNumber('12.345%', 'none', count)).toEqual(value(12.345, true));
+    expect(parseNumber('12.345', 'none', percent)).toEqual(value(12.345));
+  });
+
+  it('refuses "722,000" and "25.000" as counts whatever the file does, and says how to fix', () => {
+    for (const c of ['none', 'dot-thousands', 'comma-thousands'] as const) {
+      const a = parseNumber('722,000', c, count);
+      expect(a).toMatchObject({ kind: 'error', rule: 'ambiguous_number' });
+      expect(a.kind === 'error' && a.message).toContain('722000 or 722.000');
+      expect(a.kind === 'error' && a.message).toContain('--thousands ,');
+      expect(a.kind === 'error' && a.vi).toContain('722000 hoặc 722,000');
+      expect(parseNumber('25.000', c, count)).toMatchObject({ rule: 'ambiguous_number' });
+    }
+    // a negative count has no allowed reading: both stay, and it is refused as ambiguous
+    expect(parseNumber('-1.234', 'dot-thousands', count)).toMatchObject({
+      rule: 'ambiguous_number',
+    });
+  });
+
+  it('lets a count settled by its kind decide the file’s convention', () => {
+    const kinded = (text: string) => ({ text, kind: 'count' as const });
+    expect(detectConvention(['48.215', '816.918'].map(kinded)).convention).toBe('dot-thousands');
+    expect(detectConvention(['48.215'])).toMatchObject({ convention: 'none' });
+    expect(detectConvention(['25.000', '722,000'].map(kinded)).convention).toBe('none');
+  });
+
+  it('for any count n: the Vietnamese way, the English way and plain digits give n back', () => {
+    const n = fc.oneof(
+      fc.bigInt({ min: 0n, max: 2n ** 53n }),
+      fc.bigInt({ min: 1n, max: 999n }).map((k) => k * 1000n),
+    );
+    fc.assert(
+      fc.property(
+        n,
+        fc.constantFrom<Convention>('dot-thousands', 'comma-thousands', 'none'),
+        (x, c) => {
+          const written = [group(x, '.'), group(x, ','), group(x, ' '), x.toString()];
+          for (const text of written) {
+            const read = parseNumber(text, c, count);
+            const lone = /^\d{1,3}[.,]\d{3}$/.test(text);
+            if (lone && trap(x)) {
+              // two whole readings 1000× apart: never loaded silently, whatever the file says
+              expect(read).toMatchObject({ kind: 'error', rule: 'ambiguous_number' });
+              const mark = text.includes('.') ? 'dot-thousands' : 'comma-thousands';
+              expect(parseNumber(text, mark, { ...count, declared: true })).toEqual(
+                value(Number(x)),
+              );
+            } else if (read.kind === 'error') {
+              // only a file written the other way refuses it, saying so
+              expect(read.rule).toBe('convention_mismatch');
+            } else expect(read).toEqual(value(Number(x)));
+          }
+          // under no convention (a file of this one figure) every way reads back, or is a trap
+          for (const text of written) {
+            const read = parseNumber(text, 'none', count);
+            if (!(trap(x) && /^\d{1,3}[.,]\d{3}$/.test(text)))
+              expect(read).toEqual(value(Number(x)));
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never reads a value two ways 1000× apart silently, under any convention not declared', () => {
+    const lone = fc
+      .tuple(
+        fc.integer({ min: 1, max: 999 }),
+        fc.integer({ min: 0, max: 999 }),
+        fc.constantFrom('.', ','),
+      )
+      .map(([a, b, m]) => `${a}${m}${String(b).padStart(3, '0')}`);
+    fc.assert(
+      fc.property(
+        lone,
+        fc.constantFrom<Convention>('dot-thousands', 'comma-thousands', 'none'),
+        fc.constantFrom<NumberKind>('count', 'any'),
+        (text, c, kind) => {
+          const read = parseNumber(text, c, { kind });
+          const whole = text.endsWith('000');
+          if (kind === 'any' || whole) {
+            expect(read).toMatchObject({ kind: 'error', rule: 'ambiguous_number' });
+          } else if (read.kind === 'value') {
+            // a count settles it: the grouped reading, never the decimal one
+            expect(read.value).toBe(Number(text.replace(/[.,]/, '')));
+          } else expect(read).toMatchObject({ rule: 'convention_mismatch' });
+        },
+      ),
     );
   });
 });
