@@ -27,9 +27,20 @@ export const reportingResponse = z.object({
       unit_id: z.string(),
       period: z.string(),
       due_on: z.string(),
-      received_at: z.string().nullable(),
+      received_at: z
+        .string()
+        .nullable()
+        .describe('when the first figure of the month arrived (its upload), Vietnam time'),
       status: reportingStatus,
       plan_id: z.string().nullable().describe('the plan that sets the due day'),
+      declared_at: z
+        .string()
+        .nullable()
+        .describe(
+          'the earliest reported_at the unit’s files declared for the month (shown beside ' +
+            'received_at; on time is judged by the arrival, except for figures the operator ' +
+            'loaded from the command line)',
+        ),
     }),
   ),
   summary: z.record(z.string(), z.number().int()).describe('cells per status'),

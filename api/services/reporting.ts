@@ -1,5 +1,6 @@
 // Reporting timeliness as a unit × month grid: the unit's own obligations and its children's,
-// each month on_time, late, missing or pending (from the `reporting` view).
+// each month on_time, late, missing or pending (from the `reporting` view), with when the report
+// arrived (received_at, Vietnam time) and the date the unit's files declared (declared_at).
 import type { Database } from '../../pipelines/db/connect.ts';
 import { monthOfDate as month, monthsBetween } from '../../pipelines/normalize/calendar.ts';
 import type { Period } from '../../pipelines/normalize/periods.ts';
@@ -27,7 +28,8 @@ export async function reportingGrid(
   const cells = await db.all<Cell>(
     `select r.unit_id, u.code, u.full_name as name, r.unit_id = $u own, r.period,
             strftime(r.due_on, '%Y-%m-%d') due_on,
-            strftime(r.received_at, '%Y-%m-%d %H:%M:%S') received_at, r.status, r.plan_id
+            strftime(r.received_at, '%Y-%m-%d %H:%M:%S') received_at, r.status, r.plan_id,
+            strftime(r.declared_at, '%Y-%m-%d %H:%M:%S') declared_at
      from reporting r join core.units u using (unit_id)
      where (r.unit_id = $u or u.parent_id = $u) and r.period between $from and $to
      order by own desc, u.code, r.unit_id, r.period`,

@@ -10,9 +10,19 @@
 -- target's deadline (first_month and last_month, written by the plan import), cut short where a
 -- newer plan of the same unit that sets a day begins, and never past the last full month. Where
 -- several plans bind a unit in a month, the nearest plan above it wins (its own unit's before its
--- parent's, the province's before the country's); between plans of one unit, the newer. The
--- month is received when its first figure arrived (the reported_at a file declares, else the time
--- its batch was loaded). Months are those of reporting_months (refresh.ts: every month a duty
+-- parent's, the province's before the country's); between plans of one unit, the newer.
+-- received_at is when the month's first figure arrived: its batch's load time, as the date and
+-- time in Vietnam (loaded_at is the server's wall clock in DuckDB's TimeZone, UTC on most
+-- servers: a report loaded at 06:30 on the 6th in Hà Nội is 23:30 on the 5th in UTC, and is due
+-- by the plan's day in Vietnam). declared_at is the earliest reported_at the unit's files gave
+-- for the month (what the unit says; never after today nor before the period: the ingest
+-- refuses those). On time or late reads the arrival, the one date the server witnessed: a
+-- declared date is honoured only for figures the database's operator loaded from the command
+-- line (`chitieu ingest`, the demo: loaded_by 'cli' or 'demo'), who enters reports that arrived
+-- on paper or by mail and is the authority on when they did; an upload through the API (a
+-- reporter's token, or an admin's) is judged by its arrival, so that no unit can make a late
+-- report on time by writing an earlier date in its own file. Months are those of
+-- reporting_months (refresh.ts: every month a duty
 -- covers in a full refresh or after a plan import; otherwise the months in scope, those still
 -- pending and those that came due since).
 delete from core.reporting_status where period in (select month from reporting_months);
@@ -51,17 +61,23 @@ due as (
   from owed
 ),
 arrivals as (
-  select r.unit_id, substr(r.period, 1, 7) as month, min(coalesce(r.reported_at, b.loaded_at)) as received_at
-  from core.observation_revisions r join core.batches b using (batch_id)
-  where regexp_full_match(r.period, '\d{4}-\d{2}(-\d{2})?')
-    and substr(r.period, 1, 7) in (select month from reporting_months)
+  select unit_id, month, min(arrived) as received_at, min(reported_at) as declared_at,
+         min(case when trusted then coalesce(reported_at, arrived) else arrived end) as counted_at
+  from (
+    select r.unit_id, substr(r.period, 1, 7) as month, r.reported_at,
+           timezone('Asia/Ho_Chi_Minh', b.loaded_at::timestamptz) as arrived,
+           b.loaded_by in ('cli', 'demo') as trusted
+    from core.observation_revisions r join core.batches b using (batch_id)
+    where regexp_full_match(r.period, '\d{4}-\d{2}(-\d{2})?')
+      and substr(r.period, 1, 7) in (select month from reporting_months))
   group by all
 )
 select d.unit_id, u.code, d.month, d.plan_id, d.due_on, a.received_at,
-       case when a.received_at is not null and a.received_at::date <= d.due_on then 'on_time'
-            when a.received_at is not null then 'late'
+       case when a.counted_at is not null and a.counted_at::date <= d.due_on then 'on_time'
+            when a.counted_at is not null then 'late'
             when $today::date > d.due_on then 'missing'
-            else 'pending' end
+            else 'pending' end,
+       a.declared_at
 from due d
 join core.units u using (unit_id)
 left join arrivals a on a.unit_id = d.unit_id and a.month = d.month;

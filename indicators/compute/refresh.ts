@@ -23,6 +23,7 @@ import { ACTUALS_SCRATCH, computeActuals, setScope } from './actuals.ts';
 import { computeTargets, TARGETS_SCRATCH } from './targets.ts';
 import { block, sqlBlocks, tempTable } from './sql.ts';
 import { projectFile } from '../../pipelines/db/connect.ts';
+import { asStorageError, StorageError } from '../../pipelines/db/storage.ts';
 
 const CHECKS = sqlBlocks(projectFile('indicators/compute/checks.sql'));
 const CHECKS_SCRATCH = ['context_months', 'all_month', 'history', 'reporting_months'];
@@ -56,6 +57,9 @@ export interface RefreshOptions {
   reporting?: 'all' | 'scope';
 }
 
+/** A core.refresh_pending row that is not a batch: a migration owes a full refresh. */
+export const FULL_REFRESH_MARKER = 'refresh:';
+
 /** The meta key a plan import sets, and a refresh that re-reads every duty clears. */
 export const PLANS_REFRESH_KEY = 'plans_refresh_needed';
 
@@ -80,8 +84,34 @@ export async function refreshPending(
   if (batches.length === 0) return null;
   const months = new Set<string>();
   for (const b of batches) for (const m of await batchMonths(db, b)) months.add(m);
-  return refresh(db, { ...options, months: [...months].sort(), settles: batches });
+  // a migration that changed what the engine computes owes a full refresh ('refresh:' markers)
+  const full = batches.some((b) => b.startsWith(FULL_REFRESH_MARKER));
+  try {
+    return await refresh(
+      db,
+      full ? options : { ...options, months: [...months].sort(), settles: batches },
+    );
+  } catch (error) {
+    // the figures are committed and their refresh is still recorded as owed (its transaction
+    // did not commit): said as such, so that nobody reads "nothing was loaded", nor retries
+    // the upload; the next request or start completes it (api/plugins/warehouse.ts)
+    const fault = asStorageError(error, db.path);
+    if (!fault) throw error;
+    const owed = RESULTS_OWED(batches);
+    throw new StorageError(fault.kind, fault.path, fault.detail, owed.en, owed.vi);
+  }
 }
+
+/** What a storage fault in the refresh of committed batches leaves: the figures, results owed. */
+const RESULTS_OWED = (batches: string[]) => ({
+  en:
+    `the figures were stored (${batches.join(', ')}) but their results could not be ` +
+    'computed; they are computed at the next request, or when the server starts, once the disk ' +
+    'can be written',
+  vi:
+    `số liệu đã được lưu (${batches.join(', ')}) nhưng chưa tính được kết quả; kết quả sẽ được ` +
+    'tính ở lần truy cập sau, hoặc khi máy chủ khởi động, khi ổ đĩa ghi được trở lại',
+});
 
 /**
  * The months a stored period touches: a month or a day its month, a quarter its three months, a

@@ -10,6 +10,9 @@ import {
   type DuckDBType,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { asStorageError, StorageError } from './storage.ts';
+
+export { StorageError } from './storage.ts';
 
 /**
  * The project's folder (the one with package.json): the same whether this module runs from its
@@ -86,7 +89,14 @@ export class Database {
     if (options.readOnly && path !== ':memory:' && !existsSync(path)) {
       throw new DatabaseMissingError(path);
     }
-    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    if (path !== ':memory:') {
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+      } catch (error) {
+        // a folder that cannot be made: missing above a read-only one, or no permission
+        throw asStorageError(error, path) ?? new StorageError('missing', path, String(error));
+      }
+    }
     if (path !== ':memory:' && !options.readOnly) keepPrivate();
     // DuckDB would take 80 % of the machine; chitieu stays within a budget (spilling to a
     // temporary folder beside the file when a load needs more), set by CHITIEU_MEMORY_LIMIT
@@ -106,7 +116,12 @@ export class Database {
         String(error),
       );
       if (m) throw new DatabaseBusyError(path, m[1]);
-      throw error;
+      // a read-only folder or file, a full disk: one clear line, never DuckDB's stack
+      const missing = /No such file or directory/.test(String(error));
+      throw (
+        asStorageError(error, path) ??
+        (missing ? new StorageError('missing', path, String(error).split('\n')[0]) : error)
+      );
     }
     const connection = await instance.connect();
     return new Database(path, instance, connection);
@@ -151,8 +166,10 @@ export class Database {
       await this.run('commit');
       return result;
     } catch (error) {
-      await this.run('rollback');
-      throw error;
+      // a failed COMMIT has ended the transaction already: a ROLLBACK after it fails with "no
+      // transaction is active", and must not hide the error that stopped the work
+      await this.run('rollback').catch(() => undefined);
+      throw asStorageError(error, this.path) ?? error;
     }
   }
 

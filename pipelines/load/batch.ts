@@ -4,6 +4,9 @@
 // verdict) leaves the database exactly as it was.
 import type { Database } from '../db/connect.ts';
 import type { Counts } from './report.ts';
+import { asStorageError } from '../db/storage.ts';
+
+const NOTHING_LOADED = { en: 'nothing was loaded', vi: 'chưa nạp gì' };
 
 /** The batch being written: its id, and the connection its transaction is open on. */
 export interface Tx {
@@ -24,7 +27,9 @@ export const newBatchId = (sha: string) =>
 
 /**
  * Runs `work` in the batch's transaction. A thrown error rolls back and is thrown again (a
- * failure to roll back after it is not allowed to hide it); a `discard` verdict rolls back.
+ * failure to roll back after it is not allowed to hide it); a `discard` verdict rolls back. A
+ * storage fault (full disk, read-only folder) is thrown as a StorageError saying nothing was
+ * loaded; a commit that failed after DuckDB had kept the batch returns as a commit.
  * `bulk`: the work appends millions of figures (see withoutFsst).
  */
 export async function writeBatch<T>(
@@ -45,6 +50,14 @@ export async function writeBatch<T>(
   let verdict: Verdict<T>;
   try {
     verdict = await work(tx);
+  } catch (error) {
+    // the work failed inside the open transaction: roll it back (a failure to roll back is not
+    // allowed to hide the error that stopped the batch), and put the setting back if it can be
+    await db.run('rollback').catch(() => undefined);
+    await restore?.().catch(() => undefined);
+    throw asStorageError(error, db.path, NOTHING_LOADED) ?? error;
+  }
+  try {
     if (verdict.commit) {
       // DuckDB "commits" a transaction a failed statement aborted by rolling it back, silently:
       // a statement in it fails first, so that a lost batch is never reported as loaded
@@ -54,14 +67,33 @@ export async function writeBatch<T>(
       await db.run('rollback');
     }
   } catch (error) {
-    // a failed commit has ended the transaction already, and the setting is put back if it
-    // can be: the error that stopped the batch is the one to report
+    // A failed COMMIT has ended the transaction, and a ROLLBACK after it only fails with "no
+    // transaction is active" (the message that once hid a full disk): it is tried for the
+    // aborted transaction `select 1` found, and its own failure ignored. What DuckDB kept is
+    // asked, not assumed: the batch's row, its figures and the refresh it owes (core.batches,
+    // core.refresh_pending) are in one transaction, so the row is there exactly when they are.
     await db.run('rollback').catch(() => undefined);
     await restore?.().catch(() => undefined);
-    throw error;
+    if (verdict.commit && (await batchKept(db, tx.batchId))) return verdict.value;
+    throw asStorageError(error, db.path, NOTHING_LOADED) ?? error;
   }
   await restore?.();
   return verdict.value;
+}
+
+/**
+ * Whether a batch's row is in the database, read after a failed commit on the same connection;
+ * false when even that read fails (nothing can be said to be kept).
+ */
+async function batchKept(db: Database, batchId: string): Promise<boolean> {
+  try {
+    const n = await db.scalar('select count(*) from core.batches where batch_id = $id', {
+      id: batchId,
+    });
+    return Number(n) > 0;
+  } catch {
+    return false;
+  }
 }
 
 /** The batch's own row: where its figures came from and what they changed. */

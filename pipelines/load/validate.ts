@@ -10,10 +10,13 @@ import {
   classifyShapes,
   marksOf,
   numberMessage,
+  type ShapeOptions,
 } from './classify.ts';
+import { declaredProblemSql, declaredProblemVi } from './declared.ts';
+import { today } from '../normalize/calendar.ts';
 import { classifyUnits } from './classify-units.ts';
 import type { Plan } from './columns.ts';
-import { readProblems } from './problem-rows.ts';
+import { bothWords, readProblems } from './problem-rows.ts';
 import type { Reference } from './reference.ts';
 import { NONE, type Capped } from './report.ts';
 import { fillTable } from './scratch.ts';
@@ -42,15 +45,22 @@ export interface CheckTables extends StageTables {
   problems: string;
 }
 
+/** How the file's numbers were read: the messages of number problems depend on it. */
+export interface NumberReading {
+  convention: Convention;
+  options: ShapeOptions;
+}
+
 /**
- * Classifies the long table's distinct values and builds `typed`. Returns the file's number
- * convention (the messages of number problems depend on it).
+ * Classifies the long table's distinct values and builds `typed`. Returns how the file's
+ * numbers read (its convention, or the one `--thousands` declared).
  */
 export async function classifyRows(
   db: Database,
   t: CheckTables,
   reference: Reference,
-): Promise<Convention> {
+  numbers: ShapeOptions = {},
+): Promise<NumberReading> {
   const distinct = async (column: string) =>
     (await db.all<{ raw: string | null }>(`select distinct ${column} as raw from ${t.long}`)).map(
       (r) => r.raw,
@@ -72,7 +82,7 @@ export async function classifyRows(
     { raw: 'varchar', metric: 'varchar', problem: 'varchar' },
     classifyMetrics(await distinct('metric_raw'), reference.metrics),
   );
-  const { convention, shapes } = classifyShapes((await distinct('shape')) as string[]);
+  const { convention, shapes } = classifyShapes((await distinct('shape')) as string[], numbers);
   await fillTable(
     db,
     t.shapeMap,
@@ -125,7 +135,8 @@ export async function classifyRows(
       read_on: u.readOn,
       unit_id: u.unitId,
       code: u.code,
-      problem: u.problem,
+      problem:
+        u.problem === null ? null : bothWords({ en: u.problem, vi: u.problemVi ?? u.problem }),
       rule: u.rule,
       column_name: u.column,
     })),
@@ -160,7 +171,7 @@ export async function classifyRows(
     left join ${t.shapeMap} s on s.shape = l.shape
     left join ${t.unitMap} u on u.unit_code is not distinct from l.unit_code
       and u.unit_name is not distinct from l.unit_name and u.read_on is not distinct from p.read_on`);
-  return convention;
+  return { convention, options: numbers };
 }
 
 /**
@@ -171,8 +182,10 @@ export async function rowErrors(
   db: Database,
   t: CheckTables,
   plans: Plan[],
-  convention: Convention,
+  reading: NumberReading,
 ): Promise<Capped> {
+  // a declared date is checked against today in Vietnam (declared.ts)
+  const asOf = today();
   // the integer digits of a value too long for its shape to say whether a double holds it
   const bigDigits = `ltrim(regexp_extract(big_text, '^-?([0-9]*)', 1), '0')`;
   const keyed =
@@ -183,7 +196,8 @@ export async function rowErrors(
       period_problem is not null or metric_problem is not null or unit_problem is not null
       or value_rule is not null or big_text is not null
       or (outcome = 'value' and (value is null or percent or value < 0 or value <> floor(value)))
-      or (reported_raw is not null and trim(reported_raw) <> '' and reported_at is null)`),
+      or (reported_raw is not null and trim(reported_raw) <> '' and reported_at is null)
+      or ${declaredProblemSql('reported_at', 'period', asOf)} is not null`),
   );
   // repeated keys, found by hashing the key (one cheap aggregate), then checked exactly
   await db.run(`create or replace temp table ${t.repeated} as
@@ -198,14 +212,15 @@ export async function rowErrors(
   );
   if (wrong === 0 && conflicts === 0) return NONE;
   await db.run(`create or replace temp table ${t.problems} as
-    select part, line, 'period' as column_name, period_raw as value, 'period' as rule,
+    select distinct part, line, 'period' as column_name, period_raw as value, 'period' as rule,
         period_problem as message
       from ${t.typed} where period_problem is not null
     union all
     select part, line, 'metric', metric_raw, 'unknown_metric', metric_problem
       from ${t.typed} where metric_problem is not null
     union all
-    select part, line, unit_column,
+    -- one error per cell: a wide row holds its unit once, whatever its number of metric columns
+    select distinct part, line, unit_column,
         case when unit_column = 'unit_name' then name_raw else code_raw end, unit_rule, unit_problem
       from ${t.typed} where unit_problem is not null
     union all
@@ -231,6 +246,10 @@ export async function rowErrors(
       from ${t.typed}
       where reported_raw is not null and trim(reported_raw) <> '' and reported_at is null
     union all
+    select part, line, 'reported_at', reported_raw, 'reported_at',
+        ${declaredProblemSql('reported_at', 'period', asOf)}
+      from ${t.typed} where ${declaredProblemSql('reported_at', 'period', asOf)} is not null
+    union all
     (with conflicts as (
       select unit_id, period, metric from ${t.repeated} where distinct_values > 1)
     select last(t.part order by t.part, t.line), last(t.line order by t.part, t.line),
@@ -242,7 +261,15 @@ export async function rowErrors(
       join ${t.parts} p on p.part::integer = t.part
       where t.value is not null
       group by t.unit_id, t.period, t.metric)`);
-  return readProblems(db, t.problems, plans, 'error', (value, rule) =>
-    NUMBER_RULES.has(rule) ? numberMessage(value, rule, convention) : `invalid value "${value}"`,
+  const found = await readProblems(db, t.problems, plans, 'error', (value, rule) =>
+    NUMBER_RULES.has(rule)
+      ? numberMessage(value, rule, reading.convention, reading.options)
+      : `invalid value "${value}"`,
   );
+  // an impossible declared date says why in Vietnamese too (declared.ts)
+  for (const p of found.first) {
+    const vi = p.rule === 'reported_at' ? declaredProblemVi(p.message) : undefined;
+    if (vi) p.vi = vi;
+  }
+  return found;
 }

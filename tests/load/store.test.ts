@@ -62,7 +62,7 @@ describe('figures by key', () => {
     expect(written).toHaveLength(5);
     expect(latest).toHaveLength(4);
 
-    expect(await migrate(db)).toEqual([6, 7, 8, 9, 10]);
+    expect(await migrate(db)).toEqual([6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     expect(await readBack(db)).toEqual(written);
     expect(await db.all('select * from observations order by all')).toEqual(latest);
     expect(await db.all('select * from observation_history order by all')).toEqual(history);
