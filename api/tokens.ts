@@ -20,6 +20,14 @@ const storedToken = z.object({
     .string()
     .nullable()
     .describe('reporter or planner scope: a unit id or code, null for everywhere'),
+  unit_id: z
+    .string()
+    .nullable()
+    .optional()
+    .describe(
+      'the scope resolved to a unit id at creation; absent in older files and when the database ' +
+        'was busy (the code is then read on the day the token was made)',
+    ),
   label: z.string().describe('who or what holds the token'),
   sha256: z
     .string()
@@ -108,6 +116,7 @@ export class TokenStore {
     unit: string | null,
     label: string,
     now = new Date(),
+    unitId: string | null = null,
   ): { token: string; stored: StoredToken } {
     const id = randomBytes(6).toString('hex');
     const secret = randomBytes(32).toString('base64url');
@@ -115,6 +124,7 @@ export class TokenStore {
       id,
       role,
       unit,
+      unit_id: unitId,
       label,
       sha256: hash(secret),
       created_at: now.toISOString(),

@@ -6,6 +6,10 @@
 // people share one address behind an office's NAT, and a lock that shut them out would let anyone
 // there deny them the service. Guessing stays hopeless: a secret is 256 bits. A reporter's or a
 // planner's unit is resolved where it matters (tokenUnit, at upload or at recording time).
+// A browser session (plugins/session.ts) is a principal too, with the same roles and scopes: on
+// reads always; on a write only through a form route (requireForm checks its CSRF token) or with
+// the session's CSRF token in `x-csrf-token` — a cookie alone never writes, so a cross-site post
+// carries no authority. With closed reads a page asked without one redirects to /login.
 import fp from 'fastify-plugin';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -14,9 +18,10 @@ import { HttpError } from '../errors.ts';
 import { errorBody } from './errors.ts';
 import { findUnit, LookupError } from '../../indicators/scorecard.ts';
 import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
+import { csrfValid, loginHref, sessionPrincipal, signedIn } from './session.ts';
 
 /** 'plan': recording the progress of plans' tasks and procedures (within a planner's scope). */
-export type Access = 'read' | 'ingest' | 'plan' | 'sql' | 'admin';
+export type Access = 'public' | 'read' | 'ingest' | 'plan' | 'sql' | 'admin';
 
 /** Routes that may change what the server holds: audited, and a try without a token counts. */
 export const WRITES: readonly Access[] = ['ingest', 'plan', 'admin'];
@@ -30,11 +35,19 @@ export const ROLE_ACCESS: Record<Role, readonly Access[]> = {
 };
 
 export interface Principal {
+  /** a bearer token, or a browser session of an account */
+  source: 'token' | 'session';
+  /** the token's id, or `user:<login>` for a session */
   token_id: string;
   role: Role;
   /** reporter or planner scope as written on the token (unit id or code); null: everywhere */
   unit: string | null;
+  /** the scope's unit id, resolved when the token or account was made; null: not resolved then */
+  unit_id: string | null;
+  /** the token's login or label */
   label: string;
+  /** a token's creation day (Vietnam): an unresolved code means what it meant then */
+  issued_on: string | null;
 }
 
 declare module 'fastify' {
@@ -81,7 +94,10 @@ export function tokenUnit(index: UnitIndex, principal: Principal, date: string):
     );
   }
   try {
-    return findUnit(index, principal.unit, date);
+    // an id names one unit for good; a code kept from an older token file is read on the day the
+    // token was made (a code may name another unit after a reform), else on `date`
+    if (principal.unit_id) return findUnit(index, principal.unit_id, date);
+    return findUnit(index, principal.unit, principal.issued_on ?? date);
   } catch (error) {
     if (!(error instanceof LookupError)) throw error;
     throw new HttpError(
@@ -98,12 +114,21 @@ export const reporterScope = tokenUnit;
 
 const REALM = 'Bearer realm="chitieu"';
 
-const principalOf = (t: StoredToken): Principal => ({
+export const principalOf = (t: StoredToken): Principal => ({
+  source: 'token',
   token_id: t.id,
   role: t.role,
   unit: t.unit,
+  unit_id: t.unit_id ?? null,
   label: t.label,
+  issued_on: vietnamDay(t.created_at),
 });
+
+/** The day in Vietnam (UTC+7, no daylight saving) of an ISO timestamp. */
+const vietnamDay = (iso: string) =>
+  new Date(Date.parse(iso) + 7 * 3_600_000).toISOString().slice(0, 10);
+
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 const WINDOW_MS = 60_000;
 
@@ -114,6 +139,10 @@ export const tooManyFailures = (wait: number) =>
     `too many failed authentications from this address; retry in ${wait} s`,
     wait,
   );
+
+/** A dashboard page (not the API): a browser is sent to sign in rather than answered 401. */
+const isPage = (request: FastifyRequest) =>
+  SAFE_METHODS.has(request.method) && !request.url.startsWith('/api/');
 
 export default fp(
   async function authPlugin(fastify: FastifyInstance, options: AuthOptions) {
@@ -178,7 +207,9 @@ export default fp(
     fastify.addHook('onRequest', async (request, reply) => {
       // CORS preflights carry no credentials by design; the cors plugin answers them
       if (request.method === 'OPTIONS') return;
-      const access: Access = request.routeOptions.config?.access ?? 'read';
+      const config = request.routeOptions.config;
+      const access: Access = config?.access ?? 'read';
+      if (access === 'public') return;
       const given = bearer(request);
       if (given !== undefined) {
         const token = given === null ? null : store.verify(given);
@@ -193,9 +224,23 @@ export default fp(
           );
         }
         request.principal = principalOf(token);
+      } else {
+        const session = signedIn(request);
+        if (
+          session &&
+          !session.must_change &&
+          (SAFE_METHODS.has(request.method) || config?.form || csrfValid(fastify, request))
+        ) {
+          request.principal = sessionPrincipal(session);
+        }
       }
+      // a form route answers in words, once its body is read (session.ts requireForm)
+      if (config?.form) return;
       const principal = request.principal;
       if (access === 'read' && (options.openReads || principal)) return;
+      if (!principal && access === 'read' && isPage(request)) {
+        return reply.redirect(loginHref(request), 303);
+      }
       if (!principal) {
         const message = `this needs a bearer token (${access})`;
         if (WRITES.includes(access)) {

@@ -13,7 +13,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyError, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { IngestReport } from '../../pipelines/load/ingest.ts';
+import type { IngestOptions, IngestReport } from '../../pipelines/load/ingest.ts';
 import { ingestAndRefresh } from '../../indicators/ingest.ts';
 import {
   badRequest,
@@ -37,11 +37,13 @@ import {
   type IngestFields,
 } from '../schemas/ingest.ts';
 
-interface Upload {
+export interface Upload {
   path: string;
   /** the name the client gave, without any folder */
   name: string;
   fields: IngestFields;
+  /** the page form's own fields (the upload page), absent from the API's */
+  form: { _csrf?: string; lang?: string };
 }
 
 /** The client's file name as recorded: its last path segment, printable, at most 200 chars. */
@@ -157,7 +159,7 @@ function rowCounter(name: string, ext: string, maxRows: number, setting: string)
   });
 }
 
-interface ReceiveLimits {
+export interface ReceiveLimits {
   /** bytes of the file */
   size: number;
   maxRows: number;
@@ -167,7 +169,7 @@ interface ReceiveLimits {
 }
 
 /** Reads the form: the file to `dir` as it arrives, the text fields validated. */
-async function receive(
+export async function receive(
   request: FastifyRequest,
   dir: string,
   limits: ReceiveLimits,
@@ -211,7 +213,8 @@ async function receive(
       } else {
         if (part.valueTruncated)
           throw badRequest('INVALID_REQUEST', `field ${part.fieldname} is too long`);
-        texts[part.fieldname] = String(part.value);
+        // an empty field of a browser's form is a field not given
+        if (String(part.value).trim() !== '') texts[part.fieldname] = String(part.value);
       }
     }
   } catch (error) {
@@ -220,7 +223,9 @@ async function receive(
     if (timed) request.raw.setTimeout(0); // the body is read: the ingest may take its time
   }
   if (!file) throw badRequest('INVALID_REQUEST', 'no file: send the figures as form field "file"');
-  const parsed = ingestFields.safeParse(texts);
+  // a page's form also sends its CSRF token and language: the session's, not the ingest's
+  const { _csrf, lang, ...given } = texts;
+  const parsed = ingestFields.safeParse(given);
   if (!parsed.success) {
     const detail = parsed.error.issues
       .map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message))
@@ -230,14 +235,14 @@ async function receive(
   if (parsed.data.sheet !== undefined && extname(file.name).toLowerCase() !== '.xlsx') {
     throw badRequest('INVALID_REQUEST', 'sheet applies to .xlsx workbooks only');
   }
-  return { ...file, fields: parsed.data };
+  return { ...file, fields: parsed.data, form: { _csrf, lang } };
 }
 
 /** Rules of whole-file problems that are a size limit: answered 413, not 422. */
 const LIMIT_RULES = new Set(['too_large', 'too_deep']);
 
 /** What the audit keeps of a report: enough to find the file and see what it did. */
-const reportDetail = (r: IngestReport, scope: string | null) => ({
+export const reportDetail = (r: IngestReport, scope: string | null) => ({
   file: r.file,
   sha256: r.sha256,
   outcome: r.status,
@@ -249,7 +254,9 @@ const reportDetail = (r: IngestReport, scope: string | null) => ({
   ...(scope ? { scope } : {}),
 });
 
-const loadedBy = (p: Principal) => `token:${p.token_id} (${p.label})`;
+/** Who loaded a batch, as core.batches records it: a session's login, or the token. */
+export const loadedBy = (p: Principal) =>
+  p.source === 'session' ? `user:${p.label}` : `token:${p.token_id} (${p.label})`;
 
 /**
  * A rejection that is the server's fault, not the file's: the pipeline reports DuckDB giving up on
@@ -278,7 +285,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
   const limit = fastify.config.bodyLimit;
   // registered here, so that only this route reads multipart bodies
   await fastify.register(multipart, {
-    limits: { fileSize: limit, files: 1, fields: 10, fieldSize: 1024, parts: 11 },
+    limits: { fileSize: limit, files: 1, fields: 14, fieldSize: 1024, parts: 15 },
   });
   const swept = sweepStaleUploads();
   if (swept.length > 0)
@@ -327,7 +334,8 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
             415,
             'UNSUPPORTED_MEDIA_TYPE',
             'POST /api/ingest takes multipart/form-data: the file as field "file", and optional ' +
-              'fields layout, period, encoding, sheet, parent, dry_run',
+              'fields layout, period, encoding, sheet, parent, thousands, level, dry_run, ' +
+              'header_row, skip_rows, mapping, record_path',
           );
         }
         const asOf = today();
@@ -351,12 +359,11 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
         const done = await fastify.warehouse.write(async (db) => {
           const outcome = await ingestAndRefresh(db, upload.path, {
             dryRun: upload.fields.dry_run ?? false,
-            layout: upload.fields.layout,
-            period: upload.fields.period,
-            encoding: upload.fields.encoding,
-            sheet: upload.fields.sheet,
+            ...fieldOptions(upload.fields),
             fileName: upload.name,
             loadedBy: loadedBy(principal),
+            // a reporter may not revise an approved period; an admin's revision is flagged
+            lockedRevisions: principal.role === 'reporter' ? 'refuse' : 'flag',
             ...(scope ? { scopeUnitId: scope } : {}),
             ...(parentUnitId ? { parentUnitId } : {}),
           });
@@ -397,6 +404,7 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
         }
         const overLimit = r.errors.find((p) => p.row === null && LIMIT_RULES.has(p.rule));
         const outOfScope = r.errors.some((p) => p.rule === 'out_of_scope');
+        const locked = r.errors.find((p) => p.rule === 'approved_period');
         const status = overLimit ? 413 : outOfScope ? 403 : 422;
         await fastify.audit(request, {
           action: 'ingest',
@@ -415,10 +423,15 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
                   code: 'OUT_OF_SCOPE',
                   message: `${r.file}: rows for units outside ${scope} (this token's scope); nothing loaded`,
                 }
-              : {
-                  code: 'INGEST_REJECTED',
-                  message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
-                },
+              : locked
+                ? {
+                    code: 'PERIOD_APPROVED',
+                    message: `${r.file}: ${locked.message}; nothing loaded`,
+                  }
+                : {
+                    code: 'INGEST_REJECTED',
+                    message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
+                  },
         });
       } catch (error) {
         if (!request.audited) {
@@ -444,3 +457,25 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
 };
 
 export default ingest;
+
+/** An office form's overrides from the upload's fields (the CLI's --header-row …). */
+const formFields = (fields: IngestFields) => ({
+  headerRow: fields.header_row,
+  skipRows: fields.skip_rows,
+  mapping: fields.mapping,
+  recordPath: fields.record_path,
+});
+
+/**
+ * The ingest options a form's fields ask for, the same for POST /api/ingest and the upload page
+ * (dashboards/pages/upload.ts): add a new field here, once.
+ */
+export const fieldOptions = (f: IngestFields): IngestOptions => ({
+  layout: f.layout,
+  period: f.period,
+  encoding: f.encoding,
+  sheet: f.sheet,
+  ...formFields(f),
+  thousands: f.thousands,
+  level: f.level,
+});

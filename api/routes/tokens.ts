@@ -95,6 +95,8 @@ const tokens: FastifyPluginAsyncZod = async (fastify) => {
         role,
         scope,
         label ?? (scope ? `${role} ${scope}` : role),
+        new Date(),
+        scope,
       );
       await fastify.audit(request, {
         action: 'token.create',

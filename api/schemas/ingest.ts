@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { IngestReport } from '../../pipelines/load/ingest.ts';
 import type { Encoding } from '../../pipelines/read/decode.ts';
 import { parsePeriod } from '../../pipelines/normalize/periods.ts';
+import { parseMapping, parseRowList } from '../../pipelines/load/mapping.ts';
 import { errorSchema } from './common.ts';
 
 const ENCODING_NAMES = [
@@ -47,7 +48,54 @@ export const ingestFields = z
       .describe(
         'the unit the file is about (a unit id, or a code read today): unit names are looked for among it and the units under it',
       ),
+    thousands: z
+      .enum(['.', ','])
+      .optional()
+      .describe(
+        'the thousands mark of the figures: decides a lone group such as "25.000", refused otherwise',
+      ),
+    level: z
+      .enum(['province', 'district', 'commune'])
+      .optional()
+      .describe('the level unit names are read at, when the rows do not say it'),
     dry_run: flag.optional().describe('validate and report; write nothing'),
+    header_row: z
+      .string()
+      .regex(/^[1-9]\d{0,6}$/, 'a row number')
+      .transform(Number)
+      .optional()
+      .describe("an office form's (first) header row, when finding it fails"),
+    skip_rows: z
+      .string()
+      .max(200)
+      .transform((text, ctx) => {
+        try {
+          return parseRowList(text);
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional()
+      .describe('rows never read as data: 1,2,5-7'),
+    mapping: z
+      .string()
+      .max(1024)
+      .transform((text, ctx) => {
+        try {
+          return parseMapping(text, 'mapping');
+        } catch (error) {
+          ctx.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      })
+      .optional()
+      .describe('YAML or JSON: column header → metric id, unit, unit_code, period, note, ignore'),
+    record_path: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('JSON: where the records are in a nested export (data.items)'),
   })
   .strict();
 export type IngestFields = z.infer<typeof ingestFields>;
@@ -59,6 +107,7 @@ export const problemSchema = z.object({
   value: z.string().nullable(),
   rule: z.string().describe('the rule broken: unknown_metric, out_of_scope, …'),
   message: z.string(),
+  vi: z.string().optional().describe('the message in Vietnamese, where the reader wrote one'),
   severity: z.enum(['error', 'warning']),
 });
 
@@ -78,6 +127,18 @@ export const ingestReportSchema = z.object({
   warnings: z.array(problemSchema).describe('the first 1000 warnings'),
   errorCount: z.number(),
   warningCount: z.number(),
+  notes: z
+    .array(
+      z.object({
+        file: z.string(),
+        rule: z.string(),
+        rows: z.array(z.number().int()),
+        message: z.string(),
+        vi: z.string(),
+      }),
+    )
+    .optional()
+    .describe('what reading skipped or decided: title and total rows, hidden sheets, the period'),
   seconds: z.number(),
 });
 

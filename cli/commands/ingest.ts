@@ -18,6 +18,7 @@ import type { Io } from '../io.ts';
 import { progress } from '../progress.ts';
 import type { RefreshSummary } from '../../indicators/compute/refresh.ts';
 import { COMMAND_HELP } from '../help.ts';
+import { MappingError, parseRowList, readMapping } from '../../pipelines/load/mapping.ts';
 
 export const help = COMMAND_HELP.ingest;
 
@@ -47,8 +48,14 @@ export async function run(args: string[], io: Io): Promise<number> {
       layout: { type: 'string' },
       period: { type: 'string' },
       encoding: { type: 'string' },
-      sheet: { type: 'string' },
+      sheet: { type: 'string', multiple: true },
+      'header-row': { type: 'string' },
+      'skip-rows': { type: 'string' },
+      mapping: { type: 'string' },
+      'record-path': { type: 'string' },
       parent: { type: 'string' },
+      thousands: { type: 'string' },
+      level: { type: 'string' },
       report: { type: 'string' },
       show: { type: 'string', default: '20' },
     },
@@ -59,6 +66,12 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (values.encoding && !ENCODINGS.includes(values.encoding as Encoding)) {
     throw usageError(`invalid --encoding: ${values.encoding} (${ENCODINGS.join(', ')})`);
+  }
+  if (values.thousands !== undefined && !['.', ','].includes(values.thousands)) {
+    throw usageError(`invalid --thousands: ${values.thousands} ("." or ",")`);
+  }
+  if (values.level !== undefined && !['province', 'district', 'commune'].includes(values.level)) {
+    throw usageError(`invalid --level: ${values.level} (province, district or commune)`);
   }
   const show = Number(values.show);
   if (!Number.isInteger(show) || show < 0) throw usageError(`invalid --show: ${values.show}`);
@@ -73,6 +86,7 @@ export async function run(args: string[], io: Io): Promise<number> {
   ) {
     throw usageError('--sheet applies to .xlsx workbooks only');
   }
+  const form = formOptions(values);
   for (const file of positionals) {
     let isFile = false;
     try {
@@ -107,7 +121,9 @@ export async function run(args: string[], io: Io): Promise<number> {
           layout: values.layout as Layout | undefined,
           period: values.period,
           encoding: values.encoding as Encoding | undefined,
-          sheet: values.sheet,
+          ...form,
+          thousands: values.thousands as '.' | ',' | undefined,
+          level: values.level as 'province' | 'district' | 'commune' | undefined,
           parentUnitId,
           onStage: (stage) => shown.stage(stage),
           // the engine follows the data: what this batch touched, and anything still owed
@@ -126,6 +142,7 @@ export async function run(args: string[], io: Io): Promise<number> {
       for (const p of r.warnings.slice(0, show)) io.err(`warning: ${formatProblem(p)}`);
       if (r.warningCount > show)
         io.err(`… ${r.warningCount - show} more warning(s); --report FILE lists them all`);
+      for (const n of r.notes ?? []) io.err(`note: ${n.file}: ${n.message}`);
       io.out(summary(r));
       if (c) {
         io.out(
@@ -139,4 +156,34 @@ export async function run(args: string[], io: Io): Promise<number> {
   }
   if (values.report) writeFileSync(values.report, `${JSON.stringify(reports, null, 2)}\n`);
   return reports.some((r) => r.status === 'rejected') ? 1 : 0;
+}
+
+/** --sheet (repeated or a comma list), --header-row, --skip-rows, --mapping, --record-path. */
+function formOptions(values: {
+  sheet?: string[];
+  'header-row'?: string;
+  'skip-rows'?: string;
+  mapping?: string;
+  'record-path'?: string;
+}) {
+  const sheets = (values.sheet ?? []).flatMap((s) => s.split(',')).map((s) => s.trim());
+  const headerRow = values['header-row'] === undefined ? undefined : Number(values['header-row']);
+  if (headerRow !== undefined && (!Number.isInteger(headerRow) || headerRow < 1)) {
+    throw usageError(`invalid --header-row: ${values['header-row']} (a row number, 1 or more)`);
+  }
+  try {
+    const named = sheets.filter((s) => s !== '');
+    return {
+      // one sheet names the file as book.xlsx[Sheet], as before
+      sheet: named.length === 1 ? named[0] : undefined,
+      sheets: named.length > 1 ? named : undefined,
+      headerRow,
+      skipRows: values['skip-rows'] === undefined ? undefined : parseRowList(values['skip-rows']),
+      mapping: values.mapping === undefined ? undefined : readMapping(values.mapping),
+      recordPath: values['record-path'],
+    };
+  } catch (error) {
+    if (error instanceof MappingError) throw usageError(error.message);
+    throw error;
+  }
 }

@@ -40,7 +40,7 @@ async function checkUnit(unit: string, io: Io): Promise<Scope> {
     checked: false,
     said:
       `${why}: unit ${unit} is stored as given, unchecked; the server resolves it at each ` +
-      'upload or recording and refuses the token (403) if it names no unit',
+      'upload or recording as it was on this day, and refuses the token (403) if it names no unit',
   });
   if (!existsSync(path)) return unchecked(`no database at ${path} yet`);
   let db: Database;
@@ -98,7 +98,14 @@ async function create(args: string[], io: Io, store: TokenStore): Promise<number
     throw usageError('invalid --label: 1 to 200 characters on one line');
   }
   if (scope && !scope.checked) io.err(`warning: ${scope.said}`);
-  const { token, stored } = store.create(role, scope?.unit ?? null, label);
+  // the id when the database could be read; else the code, read on this day at each use
+  const { token, stored } = store.create(
+    role,
+    scope?.unit ?? null,
+    label,
+    new Date(),
+    scope?.checked ? scope.unit : null,
+  );
   io.out(
     `created ${role} token ${stored.id} "${label}"${scope?.checked ? ` for ${scope.said}` : ''}`,
   );

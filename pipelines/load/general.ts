@@ -2,6 +2,7 @@
 // of text, classified, checked row by row (every problem reported with its row), compared with
 // what is stored, and written as one batch when nothing is wrong.
 import type { Database } from '../db/connect.ts';
+import { checkApprovals, recordFlags } from './approval.ts';
 import { insertBatchRow, keep, writeBatch } from './batch.ts';
 import type { Plan } from './columns.ts';
 import { compareRevisions } from './compare.ts';
@@ -63,20 +64,27 @@ export function generalPath(ctx: PathContext): Promise<PathResult> {
     let rowsRead = 0;
     let read = NONE;
     for (const plan of plans) {
-      const staged = await stagePart(db, t, plan, options.period);
+      const staged = await stagePart(db, t, plan, plan.period ?? options.period);
       rowsRead += staged.rows;
       read = merge(read, staged.problems);
     }
     if (read.count > 0) return { status: 'rejected', rowsRead, errors: read, warnings: NONE };
 
     options.onStage?.('validating');
-    const convention = await classifyRows(db, t, ctx.reference);
+    const convention = await classifyRows(db, t, ctx.reference, { thousands: options.thousands });
     const errors = await rowErrors(db, t, plans, convention);
     if (errors.count > 0) return { status: 'rejected', rowsRead, errors, warnings: NONE };
-    const { missing, warnings } = await generalFindings(db, t, plans, ctx.reference);
+    const { missing, warnings: found } = await generalFindings(db, t, plans, ctx.reference);
 
     options.onStage?.('comparing');
     const counts = { rowsRead, rowsMissing: missing, ...(await compareRevisions(db, t)) };
+    // revisions of approved figures: refused (a reporter) or flagged (approval.ts)
+    const policy = options.lockedRevisions ?? 'flag';
+    const locked = await checkApprovals(db, t.revised, ctx.meta.file, policy);
+    if (locked.errors.count > 0) {
+      return { status: 'rejected', rowsRead, errors: locked.errors, warnings: found };
+    }
+    const warnings = merge(found, locked.warnings);
     if (options.dryRun) return { status: 'dry_run', batchId: null, warnings, ...counts };
     if (counts.rowsNew + counts.rowsRevised === 0) {
       return { status: 'unchanged', batchId: null, warnings, ...counts };
@@ -103,6 +111,7 @@ export function generalPath(ctx: PathContext): Promise<PathResult> {
           loadedBy: options.loadedBy ?? 'cli',
         };
         await insertBatchRow(tx, row, t.findings);
+        if (locked.warnings.count > 0) await recordFlags(tx, t.revised);
         return keep(tx.batchId);
       },
       { bulk: true },

@@ -10,8 +10,10 @@ import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Database } from '../db/connect.ts';
-import { parsePeriod } from '../normalize/periods.ts';
+import { formatPeriod, parsePeriod } from '../normalize/periods.ts';
 import { planColumns } from './columns.ts';
+import { derivedChecks, statedPeriods } from './derived.ts';
+import { periodConflict } from './form.ts';
 import { fastPath } from './fast.ts';
 import { formatOf, problemFile, readParts, type Format, type Source } from './formats.ts';
 import { generalPath } from './general.ts';
@@ -106,9 +108,18 @@ export async function ingestFile(
     workDir,
     encoding: options.encoding,
     sheet: options.sheet,
+    sheets: options.sheets,
+    table: { headerRow: options.headerRow, skipRows: options.skipRows },
+    recordPath: options.recordPath,
+    mapping: options.mapping,
   };
   try {
     fill(report, await run(db, source, { ...options, onStage }, hashing, report));
+    if (report.status !== 'rejected' && report.rowsRead > 0 && !anyFigure(report)) {
+      // an empty template: nothing loads, and the report says why rather than just "unchanged"
+      report.warnings.unshift(noFigures(file));
+      report.warningCount++;
+    }
   } catch (error) {
     const problem = failure(file, error, DOING[stage], await memoryLimit(db));
     fill(report, { status: 'rejected', rowsRead: 0, errors: capped([problem]), warnings: NONE });
@@ -119,6 +130,19 @@ export async function ingestFile(
   }
   return report;
 }
+
+const anyFigure = (r: IngestReport) => r.rowsNew + r.rowsRevised + r.rowsUnchanged > 0;
+
+const noFigures = (file: string): Problem => ({
+  file,
+  row: null,
+  column: null,
+  value: null,
+  rule: 'no_figures',
+  message: 'every figure cell is blank: nothing to load (fill in the figures)',
+  vi: 'Tệp không có số liệu nào: mọi ô số liệu đều trống, không có gì để tải (hãy điền số liệu)',
+  severity: 'warning',
+});
 
 /** The report of a path's result. */
 function fill(report: IngestReport, result: PathResult): void {
@@ -153,15 +177,31 @@ async function run(
   }
   const read = await readParts(source);
   report.encoding = read.encoding;
+  report.notes = [...read.notes];
   if (read.problems.length > 0) return rejected(read.problems);
 
   const reference = await loadReference(db, options);
-  const json = source.format === 'json';
+  // a JSON file of long records is read as such; an API export (--record-path, --mapping) is
+  // planned like a sheet
+  const json = source.format === 'json' && !source.recordPath && !source.mapping;
   const planned = read.parts.map((s, i) => planColumns(s, i, reference.metrics, options, json));
   const plans = planned.map((p) => p.plan);
   if (!json && plans.length > 0) report.layout = plans[0].layout;
+  report.notes.push(...statedPeriods(plans));
   const headerProblems = planned.flatMap((p) => p.problems);
   if (headerProblems.length > 0) return rejected(headerProblems);
+  // a period the title or a sheet's name states is used, and said; one that --period contradicts
+  // (where the part has no period column) is an error naming both
+  const given =
+    options.period && formatPeriod(parsePeriod(options.period) ?? { grain: 'year', year: 0 });
+  const conflicts = plans
+    .filter((p) => given && !p.columns.has('period'))
+    .map((p) => periodConflict(p.sniffed, given || ''))
+    .filter((p): p is Problem => p !== null);
+  if (conflicts.length > 0) return rejected(conflicts);
+  const derived = await derivedChecks(plans, reference);
+  report.notes.push(...derived.notes);
+  const early = [...read.warnings, ...derived.warnings];
 
   options.onStage?.('reading');
   const ctx = {
@@ -173,7 +213,20 @@ async function run(
     sha256: () => hashing,
   };
   const fast = options.fast === false ? null : await fastPath(ctx);
-  return fast ?? generalPath(ctx);
+  const result = fast ?? (await generalPath(ctx));
+  // what the file's context decided about its unit names (each once: both paths may classify)
+  const said = new Set((report.notes ?? []).map((n) => n.message));
+  for (const n of reference.notes) {
+    if (said.has(n.message)) continue;
+    said.add(n.message);
+    report.notes = [...(report.notes ?? []), { file: source.file, rows: [], ...n }];
+  }
+  if (early.length === 0) return result;
+  const warnings = capped(
+    [...early, ...result.warnings.first],
+    early.length + result.warnings.count,
+  );
+  return { ...result, warnings };
 }
 
 /** The memory limit DuckDB ran under, for a message about running out of it. */

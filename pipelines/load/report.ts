@@ -3,6 +3,20 @@
 // kept, so that a file of millions of warnings answers in bounded memory).
 import type { Encoding } from '../read/decode.ts';
 import type { Problem } from './problems.ts';
+import { asStorageError } from '../db/storage.ts';
+
+/** header text → what the column holds: a metric id, or unit_name, unit_code, period, note, ignore */
+export type ColumnMapping = Record<string, string>;
+
+/** What reading the file did without refusing it: rows skipped, a period found, sheets left out. */
+export interface Note {
+  file: string;
+  rule: string;
+  /** the rows it is about (as the file numbers them), empty for the whole file */
+  rows: number[];
+  message: string;
+  vi: string;
+}
 
 export type IngestStage = 'reading' | 'validating' | 'comparing' | 'writing';
 
@@ -16,6 +30,23 @@ export interface IngestOptions {
   encoding?: Encoding;
   /** only this sheet of a workbook (default: every sheet) */
   sheet?: string;
+  /** only these sheets of a workbook (with `sheet`, the union) */
+  sheets?: string[];
+  /** the (first) header row of a sheet or text file, 1-based, instead of finding it */
+  headerRow?: number;
+  /** rows (1-based, as the file numbers them) never read as data */
+  skipRows?: number[];
+  /** header text → metric id or unit_name, unit_code, period, note, ignore (`--mapping FILE`) */
+  mapping?: ColumnMapping;
+  /** where the records are in a nested JSON export, dotted: `data.items` */
+  recordPath?: string;
+  /**
+   * the thousands mark of the file's figures (`--thousands`): it decides a lone group such as
+   * "25.000", which is otherwise refused (pipelines/normalize/numbers.ts)
+   */
+  thousands?: '.' | ',';
+  /** the level unit names are read at (`--level`), when the file's rows do not say it */
+  level?: 'province' | 'district' | 'commune';
   /** the name to record (an upload's original file name) */
   fileName?: string;
   loadedBy?: string;
@@ -26,6 +57,11 @@ export interface IngestOptions {
    * district's file can name its communes without codes ("Xã Mỹ An" names many communes)
    */
   parentUnitId?: string;
+  /**
+   * a revision of a figure an approval covers (approval.ts): 'refuse' it (a reporter), or load
+   * and 'flag' it (default: an admin, the CLI)
+   */
+  lockedRevisions?: 'refuse' | 'flag';
   /** told as the pipeline moves on: reading, validating, comparing, writing (progress display) */
   onStage?: (stage: IngestStage) => void;
   /**
@@ -55,6 +91,8 @@ export interface IngestReport {
   errorCount: number;
   /** how many warnings there were in all (warnings[] keeps the first ERROR_LIMIT) */
   warningCount: number;
+  /** what reading skipped or decided (title block, total rows, a period from the title …) */
+  notes?: Note[];
   seconds: number;
 }
 
@@ -98,6 +136,20 @@ export type PathResult =
  */
 export function failure(file: string, error: unknown, during: string, limit: string): Problem {
   const first = (error instanceof Error ? error.message : String(error)).split('\n')[0].trim();
+  const storage = asStorageError(error, '');
+  if (storage) {
+    // the disk's fault, said in both languages (the route answers it as the server's, never 422)
+    return {
+      file,
+      row: null,
+      column: null,
+      value: null,
+      rule: 'storage_fault',
+      message: `the server could not write while ${during}: ${first}; nothing was loaded`,
+      vi: `máy chủ không ghi được dữ liệu: ${storage.vi.replace(/; chưa nạp gì$/, '')}; chưa nạp gì`,
+      severity: 'error',
+    };
+  }
   const memory = /out of memory|failed to (pin|allocate)/i.test(first);
   const message = memory
     ? `DuckDB ran out of memory while ${during} (memory limit ${limit}; CHITIEU_MEMORY_LIMIT raises it): ${first}; nothing was loaded`

@@ -231,6 +231,7 @@ describe('POST /api/ingest', () => {
         value: '79',
         rule: 'out_of_scope',
         message: 'Thành phố Hồ Chí Minh is outside the units this token may report for',
+        vi: 'Thành phố Hồ Chí Minh nằm ngoài phạm vi đơn vị mà tài khoản này được báo cáo',
         severity: 'error',
       },
     ]);
@@ -391,7 +392,9 @@ describe('POST /api/ingest', () => {
       { parent: 'p46@2025-07-01' },
     );
     expect(outside.statusCode).toBe(422);
-    expect(outside.json().errors[0].message).toContain('under p46@2025-07-01');
+    expect(outside.json().errors[0].message).toBe(
+      'no unit is named "Thành phố Đà Nẵng" on 2026-01-31 under Thành phố Huế: Thành phố Đà Nẵng is not under Thành phố Huế',
+    );
     const loaded = await upload(admin, { name: 'da-nang.csv', content: named }, { parent: '48' });
     expect(loaded.statusCode).toBe(200);
     expect(loaded.json()).toMatchObject({ status: 'loaded', rowsNew: 1 });

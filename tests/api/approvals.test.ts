@@ -1,0 +1,171 @@
+// POST /api/approvals by role and scope, and the lock it sets: a reporter's revision of an approved
+// figure is refused naming the approval (through the fast path's file too), a new figure still
+// loads, an admin's revision loads and is flagged (approvedRevisions lists it), a quarter's
+// approval covers its months and the units under the unit; `chitieu approve`.
+import { copyFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoApp, type TestApp } from './app.ts';
+import { approvedRevisions } from '../../indicators/approvals.ts';
+import { readPeriod } from '../../pipelines/normalize/lookup.ts';
+import { main } from '../../cli/main.ts';
+import { bufferIo } from '../helpers.ts';
+
+let t: TestApp;
+const tokens: Record<string, string> = {};
+beforeAll(async () => {
+  t = await demoApp();
+  const make = (
+    name: string,
+    role: Parameters<typeof t.app.tokens.create>[0],
+    unit: string | null,
+  ) => (tokens[name] = t.app.tokens.create(role, unit, name).token);
+  make('admin', 'admin', null);
+  make('reporter', 'reporter', 'p01@2025-07-01');
+  make('analyst', 'analyst', null);
+  make('hanoiPlanner', 'planner', 'p01@2025-07-01');
+  make('nationalPlanner', 'planner', 'VN');
+});
+afterAll(async () => t.close());
+
+const approve = (who: string | null, body: Record<string, string>) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/approvals',
+    headers: who ? { authorization: `Bearer ${tokens[who]}` } : {},
+    payload: body,
+  });
+
+async function ingest(who: string, csv: string) {
+  const data = new FormData();
+  data.append('file', new Blob([csv]), 'so-lieu.csv');
+  const encoded = new Response(data);
+  return t.app.inject({
+    method: 'POST',
+    url: '/api/ingest',
+    headers: {
+      authorization: `Bearer ${tokens[who]}`,
+      'content-type': encoded.headers.get('content-type')!,
+    },
+    payload: Buffer.from(await encoded.arrayBuffer()),
+  });
+}
+
+const figure = (period: string, metric = 'cccd_issued') =>
+  t.app.warehouse.read(async (db) =>
+    Number(
+      await db.scalar(
+        `select value from observations where unit_code = '01' and period = $period and metric = $metric`,
+        { period, metric },
+      ),
+    ),
+  );
+
+const csv = (rows: string[]) => `unit_code,period,metric,value\n${rows.join('\n')}\n`;
+
+describe('POST /api/approvals', () => {
+  it('lets an admin approve, once; refuses other roles and no token', async () => {
+    const first = await approve('admin', { unit: '01', period: '2026-01' });
+    expect(first.statusCode, first.body).toBe(201);
+    expect(first.json()).toMatchObject({
+      unit_id: 'p01@2025-07-01',
+      period: '2026-01',
+      approved_by: expect.stringContaining('(admin)'),
+    });
+    const again = await approve('admin', { unit: '01', period: '2026-01' });
+    expect(again.statusCode).toBe(200);
+    expect(again.json().approval_id).toBe(first.json().approval_id);
+    expect((await approve('reporter', { unit: '01', period: '2026-01' })).statusCode).toBe(403);
+    expect((await approve('analyst', { unit: '01', period: '2026-01' })).statusCode).toBe(403);
+    expect((await approve(null, { unit: '01', period: '2026-01' })).statusCode).toBe(401);
+    expect((await approve('admin', { unit: '01', period: 'Q9' })).statusCode).toBe(400);
+    const list = await t.app.inject('/api/approvals');
+    expect(list.json().approvals.map((a: { period: string }) => a.period)).toContain('2026-01');
+  });
+
+  it("lets a province's planner approve its province only", async () => {
+    const own = await approve('hanoiPlanner', { unit: '01', period: '2026-06' });
+    expect(own.statusCode, own.body).toBe(201);
+    const other = await approve('hanoiPlanner', { unit: '79', period: '2026-06' });
+    expect(other.statusCode).toBe(403);
+    expect(other.json().error.message).toContain('ngoài Hà Nội');
+    const national = await approve('nationalPlanner', { unit: '01', period: '2026-06' });
+    expect(national.statusCode).toBe(403);
+    expect(national.json().error.message).toContain('cấp tỉnh');
+  });
+});
+
+describe('an approved period', () => {
+  it("refuses a reporter's revision, naming the approval, and still takes new figures", async () => {
+    // figures of 2026-02, then the period approved
+    expect((await ingest('admin', csv(['01,2026-02,cccd_issued,100']))).statusCode).toBe(200);
+    expect((await approve('admin', { unit: 'VN', period: '2026-Q1' })).statusCode).toBe(201);
+
+    const revised = await ingest('reporter', csv(['01,2026-02,cccd_issued,101']));
+    expect(revised.statusCode, revised.body).toBe(422);
+    const body = revised.json();
+    expect(body.error.code).toBe('PERIOD_APPROVED');
+    expect(body.errors[0]).toMatchObject({ rule: 'approved_period', row: 2 });
+    // who, when, which unit and period
+    expect(body.errors[0].message).toMatch(
+      /VN 2026-Q1 was approved by token:\S+ \(admin\), 20\d\d-/,
+    );
+    expect(await figure('2026-02')).toBe(100);
+
+    const fresh = await ingest('reporter', csv(['01,2026-02,cccd_eligible,500']));
+    expect(fresh.statusCode, fresh.body).toBe(200);
+    expect(fresh.json().status).toBe('loaded');
+  });
+
+  it("loads an admin's revision and flags it for the pack", async () => {
+    const revised = await ingest('admin', csv(['01,2026-02,cccd_issued,102']));
+    expect(revised.statusCode, revised.body).toBe(200);
+    expect(revised.json().warnings.map((w: { rule: string }) => w.rule)).toContain(
+      'approved_period',
+    );
+    expect(await figure('2026-02')).toBe(102);
+    const flagged = await t.app.warehouse.read((db) =>
+      approvedRevisions(db, 'VN', readPeriod('2026-Q1')),
+    );
+    expect(flagged).toMatchObject([
+      {
+        unit_code: '01',
+        period: '2026-02',
+        metric: 'cccd_issued',
+        previous_value: 100,
+        value: 102,
+        approved_period: '2026-Q1',
+        batch_id: revised.json().batchId,
+      },
+    ]);
+    // another quarter, another unit's subtree: nothing
+    expect(
+      await t.app.warehouse.read((db) => approvedRevisions(db, 'VN', readPeriod('2026-Q2'))),
+    ).toEqual([]);
+    expect(
+      await t.app.warehouse.read((db) =>
+        approvedRevisions(db, 'p79@2025-07-01', readPeriod('2026-Q1')),
+      ),
+    ).toEqual([]);
+  });
+
+  it('leaves periods outside the approval open', async () => {
+    expect((await ingest('admin', csv(['01,2026-04,cccd_issued,10']))).statusCode).toBe(200);
+    const revised = await ingest('reporter', csv(['01,2026-04,cccd_issued,11']));
+    expect(revised.statusCode, revised.body).toBe(200);
+    expect(await figure('2026-04')).toBe(11);
+  });
+});
+
+describe('chitieu approve', () => {
+  it('approves on the database file, and says usage for a missing argument', async () => {
+    await t.app.warehouse.write((db) => db.run('checkpoint'));
+    const copy = join(t.dir, 'copy.duckdb');
+    copyFileSync(t.config.dbPath, copy);
+    const io = bufferIo(copy);
+    expect(await main(['approve', '--unit', '79', '--period', '2026-05'], io)).toBe(0);
+    expect(io.stdout[0]).toMatch(/^a-/);
+    expect(io.stderr[0]).toContain('đã phê duyệt');
+    expect(await main(['approve', '--unit', '79'], io)).toBe(2);
+  });
+});
