@@ -13,9 +13,14 @@ const UNIT = [
   'tests/indicators/plans-load.test.ts',
   'tests/indicators/work-status.test.ts',
   'tests/dashboards/charts.test.ts',
+  'tests/dashboards/tilemap.test.ts',
+  'tests/dashboards/official.test.ts',
   'tests/demo/generate.test.ts',
   'tests/load/classify.test.ts',
   'tests/load/read-limits.test.ts',
+  'tests/load/forms-table.test.ts',
+  'tests/load/messages.test.ts',
+  'tests/api/upload-store.test.ts',
   'tests/lint/**/*.test.ts',
 ];
 const E2E = [

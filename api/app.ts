@@ -8,7 +8,9 @@ import security from './plugins/security.ts';
 import warehouse from './plugins/warehouse.ts';
 import cache from './plugins/cache.ts';
 import auth from './plugins/auth.ts';
+import session from './plugins/session.ts';
 import audit from './plugins/audit.ts';
+import signIn from './plugins/signin.ts';
 import limits from './plugins/limits.ts';
 import openapi from './plugins/openapi.ts';
 import routes from './routes/index.ts';
@@ -32,12 +34,15 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   await fastify.register(security, { corsOrigins: config.corsOrigins });
   await fastify.register(warehouse, { dbPath: config.dbPath });
   await fastify.register(cache);
+  // before auth: a signed-in session is a principal as a token is
+  await fastify.register(session);
   await fastify.register(auth, {
     tokensPath: config.tokensPath,
     openReads: config.openReads,
     failuresPerMinute: config.authFailuresPerMinute,
   });
   await fastify.register(audit);
+  await fastify.register(signIn);
   await fastify.register(limits, {
     exportConcurrency: config.exportConcurrency,
     exportQueue: config.exportQueue,

@@ -43,7 +43,7 @@ const FAULTS: [ServerFault, RegExp][] = [
   ['out_of_memory', /\bOut of Memory Error\b|\bENOMEM\b|\bCannot allocate memory\b/],
   [
     'io',
-    /\bIO Error\b.*\b(No space left|Disk full|Could not write|Permission denied|Too many open files|Read-only file system)|\b(ENOSPC|EMFILE|ENFILE|EIO|EROFS|EDQUOT)\b/,
+    /\bIO Error\b.*\b(No space left|Disk full|Could not write|Permission denied|Too many open files|Read-only file system)|\b(ENOSPC|EMFILE|ENFILE|EIO|EROFS|EDQUOT|EFBIG)\b|No space left on device|Read-only file system|File too large|\bStorageError\b|server could not write/,
   ],
   ['internal', /\b(INTERNAL|FATAL) Error\b/],
 ];
@@ -67,7 +67,9 @@ export const FAULT_ANSWER: Record<
   io: {
     status: 500,
     code: 'SERVER_IO_ERROR',
-    message: 'the server could not read or write its files; the server log has the details',
+    message:
+      'máy chủ không đọc/ghi được tệp dữ liệu (ổ đĩa đầy hoặc chỉ đọc); chi tiết trong nhật ký máy chủ. ' +
+      'The server could not read or write its files (a full or read-only disk); the server log has the details',
   },
   internal: {
     status: 500,

@@ -58,9 +58,20 @@ Options:
   --layout long|wide   force the layout (default: long when there are metric and value columns)
   --period P           the period of every row of a wide file without a period column
   --encoding E         utf-8 | utf-16le | utf-16be | windows-1258 (default: detected)
-  --sheet NAME         read only this sheet of an XLSX workbook (default: every sheet)
+  --sheet NAME         read only this sheet of an XLSX workbook (default: every visible
+                       sheet; hidden and chart sheets are skipped); repeat it or give
+                       a comma list for several
+  --header-row N       an office form's (first) header row, when finding it fails
+  --skip-rows LIST     rows never read as data: 1,2,5-7
+  --mapping FILE       a YAML/JSON file: column header → metric id, unit_name, unit_code,
+                       period, note or ignore (README "Office forms")
+  --record-path P      JSON: where the records are in a nested export (data.items)
   --parent U           the unit the file is about (a unit id such as p89, or a code read
                        today): unit names are looked for among it and the units under it
+  --level L            province | district | commune: the level unit names are read at
+                       (default: the level the file's other rows share)
+  --thousands . | ,    the thousands mark of the figures; without it a lone group that reads
+                       two ways 1000 times apart ("25.000": 25000 or 25) is refused
   --report FILE        write the full report (every problem) as JSON
   --show N             how many problems to print per file (default 20)`,
   init: `chitieu init — create or migrate the database and load the catalogue
@@ -165,6 +176,25 @@ create   makes a token and prints it as the last line of standard output. It is 
          --label T  who or what holds it (default: the role and unit); recorded with each batch
 list     every token without its secret: id, role, unit, label, created, revoked
 revoke   refuses the token (ID, or the token itself) from the server's next request on`,
+  user: `chitieu user — browser accounts (the /login page)
+
+Usage: chitieu user add --login L --role viewer|reporter|planner|analyst|admin [--unit U]
+                        [--password-stdin]
+       chitieu user list [--json]
+       chitieu user disable LOGIN
+
+add      makes an account. The roles are those of tokens (chitieu token --help); a reporter or a
+         planner needs --unit U (a GSO code read as the unit it names today, a unit id such as
+         p91@2025-07-01, or VN), stored as the unit's id. The password is read from standard
+         input with --password-stdin (one line: at least 12 characters, not containing the
+         login); without it a one-time password is printed as the last line of standard output,
+         shown once, and must be changed at first sign-in. Passwords are kept only as scrypt
+         hashes (core.accounts).
+list     every account: login, role, unit, whether its password must change, created, disabled
+disable  the account signs in no more; the server ends its sessions at once when disabled
+         through it (POST /api/accounts/LOGIN/disable, admin token).
+The command writes the database file itself; while \`chitieu serve\` holds it, use
+GET/POST /api/accounts and POST /api/accounts/LOGIN/disable with an admin token instead.`,
   tasks: `chitieu tasks — the progress of the plans' tasks
 
 Usage: chitieu tasks update FILE [FILE…] [--dry-run] [--by TEXT] [--encoding E] [--sheet NAME]
@@ -249,6 +279,24 @@ Problems are printed one a line, Vietnamese first, with the file and the path in
 Exit 0 when done (or valid), 1 when a file has problems (nothing imported), 2 on usage errors.
   --json     the report (or list) as JSON
   --show N   how many problems to print (default 50)`,
+  template: `chitieu template — a template (biểu mẫu) to fill in for one unit and one period
+
+Usage: chitieu template --unit U --period P [--format xlsx|csv] [--out FILE]
+
+A workbook (or a UTF-8 CSV) with a row for the unit and, when a plan's reporting duty binds the
+units under it, one for each child unit; the codes and the period filled in; a column per metric
+that the targets binding those units need, headed by its Vietnamese label (whole numbers only),
+and an instructions sheet. Filled in, it loads unchanged with \`chitieu ingest\` or on the
+/upload page; a template left empty loads nothing. Prints the file written (default
+bieu-mau-<code>-<period>.xlsx).`,
+  approve: `chitieu approve — approve a period for a unit and the units under it
+
+Usage: chitieu approve --unit U --period P [--note TEXT]
+
+Locks the period's figures of the unit's subtree: a later revision is refused for reporters
+(the message names this approval) and, loaded by an admin or the CLI, flagged (the pack's
+differences table lists it). Approving again what is approved changes nothing. Prints the
+approval's id. The API: POST /api/approvals {unit, period} (an admin, or a province's planner).`,
   units: `chitieu units import — load administrative units
 
 Usage: chitieu units import FILE [FILE…]

@@ -24,8 +24,11 @@ const COMMANDS: Record<keyof typeof COMMAND_HELP, () => Promise<Command>> = {
   serve: () => import('./commands/serve.ts'),
   report: () => import('./commands/report.ts'),
   token: () => import('./commands/token.ts'),
+  user: () => import('./commands/user.ts'),
   tasks: () => import('./commands/tasks.ts'),
   procedures: () => import('./commands/procedures.ts'),
+  template: () => import('./commands/template.ts'),
+  approve: () => import('./commands/approve.ts'),
 };
 
 const isCommand = (name: string): name is keyof typeof COMMAND_HELP =>
@@ -49,8 +52,11 @@ Commands:
   serve           the HTTP API and dashboards (--port 3000, --host 127.0.0.1)
   report          the quarterly pack as an A4 PDF (--unit U --quarter Q --pdf FILE)
   token           API access tokens: create --role R [--unit U] [--label T], list, revoke ID
+  user            browser accounts: add --login L --role R [--unit U] [--password-stdin], list, disable L
   tasks           plan tasks' progress: update FILE… (status changes, all-or-nothing), list
   procedures      essential procedures' progress: update FILE…, list (as tasks)
+  template        a template to fill in: --unit U --period P [--format xlsx|csv] [--out FILE]
+  approve         approve a period for a unit subtree (--unit U --period P): later revisions locked
 
 Every command takes --help. Database: env CHITIEU_DB, default data/chitieu.duckdb.
 Today is the date in Vietnam (Asia/Ho_Chi_Minh); env CHITIEU_TODAY=YYYY-MM-DD fixes it.
@@ -79,11 +85,17 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       return error.exitCode;
     }
     // loaded only now: the command has loaded them already, and --help should not
-    const { DatabaseBusyError, DatabaseMissingError } = await import('../pipelines/db/connect.ts');
+    const { DatabaseBusyError, DatabaseMissingError, StorageError } =
+      await import('../pipelines/db/connect.ts');
     const { DefinitionError } = await import('../indicators/definitions.ts');
     const { CalendarError } = await import('../pipelines/normalize/calendar.ts');
     if (error instanceof DatabaseBusyError || error instanceof DatabaseMissingError) {
       io.err(error.message);
+      return 1;
+    }
+    if (error instanceof StorageError) {
+      // a full disk, a read-only or missing folder: one line in both languages, no stack trace
+      io.err(error.line);
       return 1;
     }
     if (error instanceof DefinitionError) {

@@ -3,6 +3,7 @@
 import { html, raw, type Html } from './render/html.ts';
 import type { Key, Lang, Words } from './i18n/index.ts';
 import type { DataMeta } from '../api/plugins/warehouse.ts';
+import type { Viewer } from '../api/plugins/session.ts';
 
 export type PageName =
   | 'overview'
@@ -13,7 +14,8 @@ export type PageName =
   | 'reporting'
   | 'plans'
   | 'quality'
-  | 'pack';
+  | 'pack'
+  | 'account';
 
 export interface PageContext {
   lang: Lang;
@@ -25,6 +27,22 @@ export interface PageContext {
   meta: DataMeta;
   /** today, YYYY-MM-DD: what "overdue" and "last complete quarter" are measured from */
   today: string;
+  /** who is signed in (a page with one is never cached: it carries their CSRF token) */
+  viewer?: Viewer | null;
+}
+
+/** The header's account box: who is signed in and a sign-out form, or a link to sign in. */
+function accountBox(ctx: PageContext): Html {
+  const { w, viewer } = ctx;
+  if (!viewer) {
+    return html`<a class="account" href="${href(ctx, '/login', { next: ctx.path })}"
+      >${w.t('signin_link')}</a
+    >`;
+  }
+  return html`<form class="account" method="post" action="${href(ctx, '/logout')}">
+    <span>${w.t('signin_as', { login: viewer.login, role: viewer.role })}</span>
+    ${raw(viewer.csrfField)}<button type="submit">${w.t('signout_submit')}</button>
+  </form>`;
 }
 
 const NAV: [PageName, string, Key][] = [
@@ -87,7 +105,8 @@ export function layout(ctx: PageContext, options: PageOptions): string {
     ? html`<style>
         ${raw(options.inlineStyle)}
       </style>`
-    : html`<link rel="stylesheet" href="/static/style.css" />`;
+    : html`<link rel="stylesheet" href="/static/style.css" />
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />`;
   return `<!doctype html>\n${
     html`<html lang="${ctx.lang}">
       <head>
@@ -119,9 +138,11 @@ export function layout(ctx: PageContext, options: PageOptions): string {
             class="lang"
             href="${switchHref(ctx)}"
             hreflang="${ctx.lang === 'vi' ? 'en' : 'vi'}"
+            lang="${ctx.lang === 'vi' ? 'en' : 'vi'}"
             aria-label="${w.t('switch_language_label')}"
             >${w.t('switch_language')}</a
           >
+          ${accountBox(ctx)}
         </header>
         ${syntheticBanner(ctx)}
         <main id="main" tabindex="-1">

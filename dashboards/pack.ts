@@ -8,14 +8,14 @@ import type { Unit, UnitIndex } from '../pipelines/normalize/units.ts';
 import {
   formatPeriod,
   periodEnd,
+  periodStart,
   periodsIn,
   previousPeriod,
 } from '../pipelines/normalize/periods.ts';
 import type { FigurePeriod } from '../pipelines/normalize/lookup.ts';
 import { unitScorecard } from '../api/services/scorecard.ts';
-import { listTasks } from '../api/services/tasks.ts';
-import { listPlans } from '../api/services/plans.ts';
-import { unitDetail } from '../api/services/units.ts';
+import { listTasks, plansInScope } from '../api/services/tasks.ts';
+import { recentPoints } from '../api/services/series.ts';
 import { reportingGrid } from '../api/services/reporting.ts';
 import { qualityFindings } from '../api/services/quality.ts';
 import type { ScorecardResponse } from '../api/schemas/scorecard.ts';
@@ -66,6 +66,10 @@ export interface PackData {
   plans: string[];
   late_reporters: { unit_id: string; name: string; late: number; missing: number }[];
   reporting_summary: Record<string, number>;
+  /** the key indicators' last eight quarters, for the pack's small charts (absent in old reviews) */
+  trends?: { indicator_id: string; points: { period: string; actual: number | null }[] }[];
+  /** targets of the plans in scope, open in the quarter, that bind the levels below, not this unit */
+  lower_level_targets?: number;
   caveats: {
     partial_coverage: { indicator_id: string; coverage: number }[];
     reconstructed: string[];
@@ -131,8 +135,9 @@ export async function packData(
       })),
   );
 
-  // the tasks of the plans this unit (or a unit it replaced, or one below it) issued
-  const scope = await packScope(db, units, card.unit.unit_id, asOf);
+  // the tasks of the plans this unit (or a unit it continues, or one below it) issued: the one
+  // scope the overview and GET /api/tasks?unit= count with (api/services/tasks.ts)
+  const scope = await plansInScope(db, units, unit);
   const tasks = await listTasks(db, units, { as_of: asOf, overdue: true });
   const overdueTasks = tasks.tasks.filter((t) => t.overdue && scope.has(t.plan_id));
   const months = periodsIn(quarter, 'month');
@@ -151,6 +156,19 @@ export async function packData(
     late.set(c.unit_id, entry);
   }
   const quality = await qualityFindings(db, { unit, period: quarter, limit: 1 });
+  const recent = await recentPoints(db, card.unit.unit_id, 'quarter', card.period, 8);
+  const trends = keyIndicators(rows).map((id) => ({
+    indicator_id: id,
+    points: (recent.get(id) ?? []).map((p) => ({ period: p.period, actual: p.actual })),
+  }));
+  const evaluated = new Set(rows.flatMap((r) => r.targets.map((t) => t.target_id)));
+  const open = await db.all<{ target_id: string; plan_id: string }>(
+    `select target_id, plan_id from core.targets
+     where indicator_id is not null and deadline >= $start::date
+       and coalesce(window_start, date '1900-01-01') <= $end::date`,
+    { start: periodStart(quarter), end: asOf },
+  );
+  const lower = open.filter((t) => scope.has(t.plan_id) && !evaluated.has(t.target_id)).length;
 
   return {
     unit: card.unit,
@@ -168,6 +186,8 @@ export async function packData(
       (a, b) => b.missing + b.late - (a.missing + a.late) || a.name.localeCompare(b.name, 'vi'),
     ),
     reporting_summary: reporting.summary,
+    trends,
+    lower_level_targets: lower,
     caveats: {
       partial_coverage: rows
         .filter((r) => r.coverage !== null && r.coverage < 1)
@@ -180,25 +200,14 @@ export async function packData(
   };
 }
 
-/** Plans issued by the unit, by a unit it replaced (2025 reform), or by a unit below either. */
-async function packScope(
-  db: Database,
-  units: UnitIndex,
-  unitId: string,
-  asOf: string,
-): Promise<Set<string>> {
-  const detail = await unitDetail(db, units, { unit: unitId, as_of: asOf });
-  const roots = [unitId, ...detail.predecessors.map((p) => p.unit_id)];
-  const { plans } = await listPlans(db, units);
-  return new Set(
-    plans
-      .filter(
-        (p) =>
-          p.unit_id !== null &&
-          roots.some((r) => p.unit_id === r || units.isUnder(p.unit_id as string, r)),
-      )
-      .map((p) => p.plan_id),
-  );
+/** The key indicators of these rows: the unit page's three, then each with a binding target; six at most. */
+export const KEY_INDICATORS = ['cccd_coverage', 'vneid_activation_rate', 'dossier_online_rate'];
+
+function keyIndicators(rows: PackRow[]): string[] {
+  const has = new Set(rows.filter((r) => r.actual !== null).map((r) => r.indicator_id));
+  const bound = rows.filter((r) => r.targets.length > 0 && has.has(r.indicator_id));
+  const ids = [...KEY_INDICATORS.filter((id) => has.has(id)), ...bound.map((r) => r.indicator_id)];
+  return [...new Set(ids)].slice(0, 6);
 }
 
 export interface PackReview {

@@ -17,15 +17,24 @@ import { PAGES } from './pages/index.ts';
 import { loadPack, packBody, packTitle } from './pages/pack.ts';
 import { packData, saveReview } from './pack.ts';
 import { htmlToPdf, BrowserMissingError } from './browser.ts';
-import { pageScope } from './pages/common.ts';
-import { ROLE_ACCESS, tooManyFailures } from '../api/plugins/auth.ts';
+import { errorText, pageScope } from './pages/common.ts';
+import { principalOf, ROLE_ACCESS, tooManyFailures } from '../api/plugins/auth.ts';
 import { projectFile } from '../pipelines/db/connect.ts';
+import { viewerOf } from '../api/plugins/session.ts';
+import accountPages from './pages/login.ts';
+import uploadPages from './pages/upload.ts';
+import { statusFormRoutes } from './pages/status-form.ts';
 
 const STATIC = projectFile('dashboards/static');
 export const STYLESHEET = readFileSync(join(STATIC, 'style.css'), 'utf8');
+const FAVICON = readFileSync(join(STATIC, 'favicon.svg'), 'utf8');
 const HTML_TYPE = 'text/html; charset=utf-8';
 
-export function pageContext(fastify: FastifyInstance, request: FastifyRequest): PageContext {
+export function pageContext(
+  fastify: FastifyInstance,
+  request: FastifyRequest,
+  reply?: FastifyReply,
+): PageContext {
   const query = Object.fromEntries(
     Object.entries((request.query ?? {}) as Record<string, unknown>).filter(
       (e): e is [string, string] => typeof e[1] === 'string',
@@ -39,15 +48,16 @@ export function pageContext(fastify: FastifyInstance, request: FastifyRequest): 
     query,
     meta: fastify.warehouse.meta,
     today: today(),
+    viewer: reply ? viewerOf(request, reply) : null,
   };
 }
 
-function errorPage(ctx: PageContext, status: number, message: string): string {
+function errorPage(ctx: PageContext, status: number, message: string, code?: string): string {
   const { w } = ctx;
   return layout(ctx, {
     title: status === 404 ? w.t('not_found') : w.t('error_title'),
     page: 'overview',
-    body: html`<p role="alert">${message}</p>
+    body: html`${errorText(ctx, status, message, code)}
       <p><a href="${href(ctx, '/')}">${w.t('back_home')}</a></p>`,
   });
 }
@@ -94,6 +104,33 @@ export default async function dashboards(
   fastify: FastifyInstance,
   options: DashboardsOptions = {},
 ) {
+  // Pages answer in HTML, in the reader's language: the caller's mistakes with their message,
+  // anything else with no detail (logged). Set first: a route takes the handler in force when it
+  // is built, and an awaited register below builds the routes registered before it.
+  fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
+    const ctx = pageContext(fastify, request);
+    let status = 500;
+    let message = ctx.w.t('error_title');
+    let code: string | undefined;
+    if (error instanceof HttpError)
+      [status, message, code] = [error.statusCode, error.message, error.code];
+    else if (error instanceof LookupError)
+      [status, message, code] = [
+        error.code === 'UNKNOWN_UNIT' ? 404 : 400,
+        error.message,
+        error.code,
+      ];
+    else if (error.statusCode && error.statusCode < 500)
+      [status, message] = [error.statusCode, error.message];
+    else request.log.error({ err: error }, 'page failed');
+    if (error instanceof HttpError && error.retryAfter !== undefined) {
+      reply.header('retry-after', String(error.retryAfter));
+    }
+    return reply
+      .code(status)
+      .header('content-type', HTML_TYPE)
+      .send(errorPage(ctx, status, message, code));
+  });
   const printer = options.printer ?? ((documentHtml: string) => htmlToPdf(documentHtml));
   // each print is a Chromium of its own (~150MB, a core): a few at once, a few waiting, then 503
   const printing = new Gate({
@@ -106,7 +143,16 @@ export default async function dashboards(
     vi: 'máy chủ đang bận in các báo cáo khác',
   });
 
-  fastify.get('/static/style.css', async (_request, reply) =>
+  // the tab icon: a browser asks for /favicon.ico on every site (a 404 there is a console error)
+  for (const path of ['/favicon.ico', '/static/favicon.svg']) {
+    fastify.get(path, { config: { access: 'public' }, schema: { hide: true } }, async (_r, reply) =>
+      reply
+        .header('content-type', 'image/svg+xml')
+        .header('cache-control', 'public, max-age=86400')
+        .send(FAVICON),
+    );
+  }
+  fastify.get('/static/style.css', { config: { access: 'public' } }, async (_request, reply) =>
     reply
       .header('content-type', 'text/css; charset=utf-8')
       .header('cache-control', 'public, max-age=300')
@@ -115,21 +161,20 @@ export default async function dashboards(
 
   for (const page of PAGES) {
     fastify.get(page.route, { schema: { hide: true } }, async (request, reply: FastifyReply) => {
-      const ctx = pageContext(fastify, request);
+      const ctx = pageContext(fastify, request, reply);
       const units = await fastify.warehouse.units();
-      return fastify.responses.send(
-        request,
-        reply,
-        () =>
-          fastify.warehouse.read((db) =>
-            page.render(ctx, {
-              db,
-              units,
-              params: (request.params ?? {}) as Record<string, string>,
-            }),
-          ),
-        HTML_TYPE,
-      );
+      const render = () =>
+        fastify.warehouse.read((db) =>
+          page.render(ctx, { db, units, params: (request.params ?? {}) as Record<string, string> }),
+        );
+      // a signed-in reader's page holds their name and CSRF token: made for them, kept by nobody
+      if (ctx.viewer) {
+        return reply
+          .header('cache-control', 'private, no-store')
+          .header('content-type', HTML_TYPE)
+          .send(await render());
+      }
+      return fastify.responses.send(request, reply, render, HTML_TYPE);
     });
   }
 
@@ -181,6 +226,10 @@ export default async function dashboards(
     { parseAs: 'string', bodyLimit: 16 * 1024 },
     (_request, body, done) => done(null, Object.fromEntries(new URLSearchParams(body as string))),
   );
+  await accountPages(fastify);
+  // encapsulated: its own multipart parser and HTML error handler
+  await fastify.register(uploadPages);
+  await statusFormRoutes(fastify);
   fastify.post('/pack/review', { schema: { hide: true } }, async (request, reply) => {
     const form = (request.body ?? {}) as Record<string, string>;
     const token = fastify.tokens.verify(form.token ?? '');
@@ -196,12 +245,7 @@ export default async function dashboards(
       });
       throw new HttpError(403, 'FORBIDDEN', 'saving a pack as reviewed needs an admin token');
     }
-    request.principal = {
-      token_id: token.id,
-      role: token.role,
-      unit: token.unit,
-      label: token.label,
-    };
+    request.principal = principalOf(token);
     const review = await reviewPack(
       fastify,
       form.unit ?? 'VN',
@@ -220,26 +264,5 @@ export default async function dashboards(
       }),
       303,
     );
-  });
-
-  // Pages answer in HTML, in the reader's language: the caller's mistakes with their message,
-  // anything else with no detail (logged).
-  fastify.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const ctx = pageContext(fastify, request);
-    let status = 500;
-    let message = ctx.w.t('error_title');
-    if (error instanceof HttpError) [status, message] = [error.statusCode, error.message];
-    else if (error instanceof LookupError)
-      [status, message] = [error.code === 'UNKNOWN_UNIT' ? 404 : 400, error.message];
-    else if (error.statusCode && error.statusCode < 500)
-      [status, message] = [error.statusCode, error.message];
-    else request.log.error({ err: error }, 'page failed');
-    if (error instanceof HttpError && error.retryAfter !== undefined) {
-      reply.header('retry-after', String(error.retryAfter));
-    }
-    return reply
-      .code(status)
-      .header('content-type', HTML_TYPE)
-      .send(errorPage(ctx, status, message));
   });
 }

@@ -201,14 +201,15 @@ export async function savePlan(db: Database, plan: Plan, options: SavePlanOption
   );
   for (const [seq, note] of plan.notes.entries()) {
     await db.run(
-      `insert into core.plan_notes (plan_id, seq, kind, clause, text)
-       values ($p, $seq, $kind, $clause, $text)`,
+      `insert into core.plan_notes (plan_id, seq, kind, clause, text, text_vi)
+       values ($p, $seq, $kind, $clause, $text, $text_vi)`,
       {
         p: plan.id,
         seq: seq + 1,
         kind: note.kind,
         clause: note.clause,
         text: note.text,
+        text_vi: note.text_vi ?? null,
       },
     );
   }

@@ -6,6 +6,7 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { FAULT_ANSWER, HttpError, OUT_OF_MEMORY_RETRY_S, serverFault } from '../errors.ts';
 import { LookupError } from '../../indicators/scorecard.ts';
+import { StorageError } from '../../pipelines/db/storage.ts';
 
 const LOOKUP_STATUS: Record<LookupError['code'], number> = {
   UNKNOWN_UNIT: 404,
@@ -57,6 +58,10 @@ export default fp(
         return reply.code(status).send(errorBody(code, error.message));
       }
       request.log.error({ err: error }, 'request failed');
+      if (error instanceof StorageError) {
+        // the disk's fault, and what it did to the data (nothing loaded, or results owed)
+        return reply.code(500).send(errorBody(FAULT_ANSWER.io.code, error.answer));
+      }
       const answer = FAULT_ANSWER[serverFault(String(error.message)) ?? 'internal'];
       if (answer.status === 503) reply.header('retry-after', String(OUT_OF_MEMORY_RETRY_S));
       return reply.code(answer.status).send(errorBody(answer.code, answer.message));

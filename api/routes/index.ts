@@ -12,6 +12,7 @@ export default async function routes(fastify: FastifyInstance) {
   await fastify.register(exportRoutes);
   await fastify.register(ingest);
   await fastify.register(tokens);
+  await fastify.register(import('./accounts.ts'));
   await fastify.register(import('./units.ts'));
   await fastify.register(import('./indicators.ts'));
   await fastify.register(import('./plans.ts'));
@@ -22,4 +23,6 @@ export default async function routes(fastify: FastifyInstance) {
   await fastify.register(import('./procedures.ts'));
   await fastify.register(import('./reporting.ts'));
   await fastify.register(import('./quality.ts'));
+  await fastify.register(import('./template.ts'));
+  await fastify.register(import('./approvals.ts'));
 }

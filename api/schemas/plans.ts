@@ -141,6 +141,7 @@ export const noteRow = z.object({
   kind: z.string(),
   clause: z.string().nullable(),
   text: z.string(),
+  text_vi: z.string().nullable().describe('the note in Vietnamese (null: not yet translated)'),
 });
 
 export const planResponse = z.object({

@@ -24,6 +24,15 @@ export const historyEntry = z.object({
 export type HistoryEntry = z.infer<typeof historyEntry>;
 
 export const tasksQuery = z.object({
+  unit: z
+    .string()
+    .min(1)
+    .max(100)
+    .optional()
+    .describe(
+      'unit id or code: only the plans that unit, a unit it continues or a unit below either ' +
+        'issued (the overview and the quarterly pack count by the same rule)',
+    ),
   plan: z.string().min(1).max(200).optional().describe('plan id'),
   group: z.string().min(1).max(500).optional().describe('group name, exactly as printed'),
   lead: z

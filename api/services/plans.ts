@@ -91,7 +91,7 @@ export async function planDetail(
       id,
     ),
     notes: await db.all<PlanResponse['notes'][number]>(
-      'select seq, kind, clause, text from core.plan_notes where plan_id = $id order by seq',
+      'select seq, kind, clause, text, text_vi from core.plan_notes where plan_id = $id order by seq',
       id,
     ),
   };

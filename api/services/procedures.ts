@@ -13,25 +13,29 @@ import type {
   ProceduresResponse,
 } from '../schemas/procedures.ts';
 import { countBy, filters, requirePlan, today } from './common.ts';
-import { byItem, readAt } from './tasks.ts';
+import { byItem, readAt, scopeOf } from './tasks.ts';
 
 export const PROCEDURE_COLUMNS = `plan_id, seq, number, name, online_level, lead, deadline_text,
   strftime(due_on, '%Y-%m-%d') due_on, status, strftime(status_as_of, '%Y-%m-%d') status_as_of`;
 
 export async function listProcedures(
   db: Database,
-  _units: UnitIndex,
+  units: UnitIndex,
   params: ProceduresQuery,
 ): Promise<ProceduresResponse> {
   const asOf = params.as_of ?? today();
   if (params.plan) await requirePlan(db, params.plan);
+  // the plans that count for a unit: plansInScope (tasks.ts), as the overview and the pack count
+  const scope = await scopeOf(db, units, params.unit, asOf);
   const { where, params: bound } = filters([
     params.plan ? ['plan_id = $plan', { plan: params.plan }] : null,
   ]);
-  const rows = await db.all<ProcedureRow>(
-    `select ${PROCEDURE_COLUMNS} from procedures ${where} order by plan_id, seq`,
-    bound,
-  );
+  const rows = (
+    await db.all<ProcedureRow>(
+      `select ${PROCEDURE_COLUMNS} from procedures ${where} order by plan_id, seq`,
+      bound,
+    )
+  ).filter((r) => scope === null || scope.has(r.plan_id));
   const withHistory = params.history ?? false;
   const history =
     withHistory || asOf < today()

@@ -2,7 +2,9 @@
 // overdue by lead agency — one agency once, whichever way a plan spells it
 // (indicators/catalogue/agencies.yaml) — and completion by lead agency and by group.
 import type { Database } from '../../pipelines/db/connect.ts';
-import type { UnitIndex } from '../../pipelines/normalize/units.ts';
+import type { Unit, UnitIndex } from '../../pipelines/normalize/units.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
+import { planPlaces, plannerScope } from '../../indicators/work/scope.ts';
 import { readHistory, type HistoryRow } from '../../indicators/work/history.ts';
 import {
   completionRate,
@@ -179,13 +181,41 @@ function summarise(all: ListedTask[], agencyNames: Map<string, string>): Summary
   };
 }
 
+/**
+ * The plans whose tasks and procedures count for a unit (issue 15.3): those issued by the unit, by
+ * a unit it continues across the 2025 reform (merged or renamed into it) or by a unit below either
+ * — the planner's scope (indicators/work/scope.ts), so what a unit is counted for is what its
+ * planners answer for. A plan whose unit is not in the database counts where its parent plan sits.
+ * The overview, GET /api/tasks?unit=, GET /api/procedures?unit= and the quarterly pack use it.
+ */
+export async function plansInScope(
+  db: Database,
+  units: UnitIndex,
+  unit: Unit,
+): Promise<Set<string>> {
+  const scope = await plannerScope(db, units, unit);
+  const places = await planPlaces(db);
+  return new Set([...places.values()].filter((p) => scope.covers(p)).map((p) => p.plan_id));
+}
+
+/** The `unit` parameter of a work list: a unit id, or a code read at `asOf`. */
+export async function scopeOf(
+  db: Database,
+  units: UnitIndex,
+  unitText: string | undefined,
+  asOf: string,
+): Promise<Set<string> | null> {
+  return unitText ? plansInScope(db, units, findUnit(units, unitText, asOf)) : null;
+}
+
 export async function listTasks(
   db: Database,
-  _units: UnitIndex,
+  units: UnitIndex,
   params: TasksQuery,
 ): Promise<TasksResponse> {
   const asOf = params.as_of ?? today();
   if (params.plan) await requirePlan(db, params.plan);
+  const scope = await scopeOf(db, units, params.unit, asOf);
   const { where, params: bound } = filters([
     params.plan ? ['t.plan_id = $plan', { plan: params.plan }] : null,
     // stored text is NFC; a caller's may be NFD
@@ -210,10 +240,12 @@ export async function listTasks(
       )
     ).map((a) => [a.agency_id, a.name_vi]),
   );
-  const rows = await db.all<TaskRow>(
-    `select ${TASK_COLUMNS} from ${TASKS_FROM} ${where} order by t.plan_id, t.seq`,
-    bound,
-  );
+  const rows = (
+    await db.all<TaskRow>(
+      `select ${TASK_COLUMNS} from ${TASKS_FROM} ${where} order by t.plan_id, t.seq`,
+      bound,
+    )
+  ).filter((r) => scope === null || scope.has(r.plan_id));
   const withHistory = params.history ?? false;
   const history =
     withHistory || asOf < today()

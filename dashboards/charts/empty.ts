@@ -20,7 +20,7 @@ export function noDataChart(
       ...(small ? [] : [Plot.frame({ stroke: '#BBBBBB', strokeDasharray: '4,3' })]),
       Plot.text([text], {
         frameAnchor: 'middle',
-        fontSize: small ? 9 : 13,
+        fontSize: small ? 9 : 14,
         fill: '#595959',
         className: 'mark-no-data',
       }),

@@ -1,9 +1,20 @@
 // Words and number/date formats the charts print. Words the dashboards already have come from
 // dashboards/i18n (one source of truth); the few that only charts use live here; a page may
 // override any of them through a builder's `labels` option.
-import { words, type Key, type Lang } from '../i18n/index.ts';
+import { words as makeWords, type Key, type Lang, type Words } from '../i18n/index.ts';
 
 export type { Lang };
+
+/**
+ * Chart text on a projector (issue 15.6): 14 px in the chart's own units, and charts drawn about as
+ * wide as the page's main column (960 units) so that scaling the svg to its container (render/
+ * plot.ts) keeps the text at 14 px or more on a 1280 × 720 screen. CHAR is the room a character
+ * of that size takes, for margins sized to labels.
+ */
+export const CHART_FONT = 14;
+export const CHART_STYLE = { fontSize: `${CHART_FONT}px` } as const;
+export const CHAR = 8.4;
+export const CHART_WIDTH = 960;
 
 /** What an indicator counts: percent indicators are 0–100 (DESIGN.md §5). */
 export type ValueUnit = 'percent' | 'count';
@@ -82,8 +93,17 @@ const OWN: Record<Lang, Omit<ChartLabels, keyof typeof SHARED>> = {
   },
 };
 
+// One Words per language for every chart: building one makes Intl formatters, which cost more than
+// drawing a sparkline (a profile of the overview page found a third of its render time there).
+const WORDS = new Map<Lang, Words>();
+export function chartWords(lang: Lang): Words {
+  let w = WORDS.get(lang);
+  if (!w) WORDS.set(lang, (w = makeWords(lang)));
+  return w;
+}
+
 export function chartLabels(lang: Lang, overrides?: Partial<ChartLabels>): ChartLabels {
-  const w = words(lang);
+  const w = chartWords(lang);
   const shared = Object.fromEntries(
     Object.entries(SHARED).map(([name, key]) => [name, w.t(key)]),
   ) as Pick<ChartLabels, keyof typeof SHARED>;
@@ -112,8 +132,17 @@ export interface Formats {
   status(id: string | null | undefined): { word: string; icon: string; id: string };
 }
 
+const FORMATS = new Map<string, Formats>();
+
 export function formats(lang: Lang, unit: ValueUnit = 'percent'): Formats {
-  const w = words(lang);
+  const key = `${lang}:${unit}`;
+  let kept = FORMATS.get(key);
+  if (!kept) FORMATS.set(key, (kept = makeFormats(lang, unit)));
+  return kept;
+}
+
+function makeFormats(lang: Lang, unit: ValueUnit): Formats {
+  const w = chartWords(lang);
   const compact = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-GB', {
     notation: 'compact',
     maximumFractionDigits: 1,

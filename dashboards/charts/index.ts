@@ -9,3 +9,5 @@ export * from './scale.ts';
 export * from './series.ts';
 export * from './sparkline.ts';
 export * from './timeline.ts';
+export * from './tilemap.ts';
+export * from './trend.ts';

@@ -4,6 +4,9 @@
 import * as Plot from '@observablehq/plot';
 import { noDataChart } from './empty.ts';
 import {
+  CHART_STYLE,
+  CHART_WIDTH,
+  CHAR,
   chartLabels,
   fill,
   formats,
@@ -12,6 +15,7 @@ import {
   type ValueUnit,
 } from './format.ts';
 import { STATUSES, statusStyle } from './palette.ts';
+import { displayId, displayState } from '../../indicators/i18n/status.ts';
 import { valueAxis } from './scale.ts';
 
 export interface RankingRow {
@@ -61,7 +65,7 @@ export function rankRows(
   });
 }
 
-const ROW = 22;
+const ROW = 30;
 
 export function rankingChart(
   rows: readonly RankingRow[] | null | undefined,
@@ -70,7 +74,7 @@ export function rankingChart(
   const { lang, unit } = options;
   const labels = chartLabels(lang, options.labels);
   const f = formats(lang, unit);
-  const width = options.width ?? 720;
+  const width = options.width ?? CHART_WIDTH;
   const title = options.title ?? labels.ranking;
   const input = (rows ?? []).filter((r) => r.actual === null || Number.isFinite(r.actual));
   if (input.length === 0)
@@ -78,10 +82,16 @@ export function rankingChart(
 
   const ranked: RankedRow[] = rankRows(input, options.direction).map((r) => {
     const s = statusStyle(r.status, lang);
+    // the words of issue 15.1: a child without a figure reads "no figure this period", one that
+    // no target binds "no target applies", never the engine's bare "no data"
+    const d = displayState(
+      displayId({ status: r.status, actual: r.actual, hasTarget: r.target_value !== null }),
+      lang,
+    );
     const partial = r.coverage !== null && r.coverage < 1;
     const note = [
       r.actual === null ? null : f.value(r.actual),
-      `${s.icon} ${s.word}`,
+      `${d.icon} ${d.word}`,
       partial ? fill(labels.coverageOf, { pct: f.share(r.coverage) }) : null,
     ]
       .filter((n): n is string => n !== null)
@@ -89,7 +99,7 @@ export function rankingChart(
     return {
       ...r,
       status: s.id,
-      label: `${s.icon} ${r.name}`,
+      label: `${d.icon} ${r.name}`,
       note,
       opacity: r.coverage === null ? 1 : 0.35 + 0.65 * Math.min(1, Math.max(0, r.coverage)),
     };
@@ -112,10 +122,11 @@ export function rankingChart(
   return {
     width,
     height: ranked.length * ROW + 40,
-    marginLeft: Math.min(240, 12 + longest * 6.5),
-    marginRight: 200,
+    marginLeft: Math.min(340, 16 + longest * CHAR),
+    marginRight: 300,
     marginTop: 8,
-    marginBottom: 32,
+    marginBottom: 36,
+    style: CHART_STYLE,
     ariaLabel: title,
     ariaDescription: ranked.map((r, i) => `${i + 1}. ${r.name}: ${r.note}`).join('; '),
     x: valueAxis(

@@ -4,7 +4,15 @@
 // month) stays blank.
 import * as Plot from '@observablehq/plot';
 import { noDataChart } from './empty.ts';
-import { chartLabels, shortPeriod, type ChartLabels, type Lang } from './format.ts';
+import {
+  CHAR,
+  CHART_FONT,
+  CHART_STYLE,
+  chartLabels,
+  shortPeriod,
+  type ChartLabels,
+  type Lang,
+} from './format.ts';
 import { REPORTING_STATUSES, reportingStyle, type ReportingStatus } from './palette.ts';
 
 export interface ReportingGrid {
@@ -21,7 +29,7 @@ export interface ReportingOptions {
   width?: number;
 }
 
-const CELL = 22;
+const CELL = 28;
 
 export function reportingChart(
   grid: ReportingGrid | null | undefined,
@@ -61,15 +69,16 @@ export function reportingChart(
   const statuses = REPORTING_STATUSES.filter((s) => cells.some((c) => c.status === s));
   const styles = statuses.map((s) => reportingStyle(s, labels));
   const longest = Math.max(...units.map((u) => u.name.length));
-  const marginLeft = Math.min(240, 12 + longest * 6);
+  const marginLeft = Math.min(340, 16 + longest * CHAR);
 
   return {
     width: options.width ?? Math.max(320, marginLeft + periods.length * CELL + 16),
     height: units.length * CELL + 64,
     marginLeft,
     marginRight: 8,
-    marginTop: 40,
+    marginTop: 56,
     marginBottom: 8,
+    style: CHART_STYLE,
     padding: 0.08,
     ariaLabel: title,
     ariaDescription: styles
@@ -106,7 +115,7 @@ export function reportingChart(
         y: 'unit',
         text: 'symbol',
         fill: 'black',
-        fontSize: 12,
+        fontSize: CHART_FONT,
         fontWeight: 'bold',
         className: 'mark-symbol',
       }),

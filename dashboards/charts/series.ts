@@ -7,6 +7,8 @@ import * as Plot from '@observablehq/plot';
 import { periodDate, isoDate } from './dates.ts';
 import { noDataChart } from './empty.ts';
 import {
+  CHART_STYLE,
+  CHART_WIDTH,
   chartLabels,
   fill,
   formats,
@@ -108,8 +110,8 @@ export function seriesChart(data: SeriesResponse, options: SeriesOptions): Plot.
   const { lang, unit } = options;
   const labels = chartLabels(lang, options.labels);
   const f = formats(lang, unit);
-  const width = options.width ?? 720;
-  const height = options.height ?? 360;
+  const width = options.width ?? CHART_WIDTH;
+  const height = options.height ?? 400;
   const title = options.title ?? `${labels.actual} — ${data.unit?.name ?? data.indicator_id}`;
   const planOf = (planId: string) => options.plans?.[planId] ?? planId;
 
@@ -255,9 +257,11 @@ export function seriesChart(data: SeriesResponse, options: SeriesOptions): Plot.
   return {
     width,
     height,
-    marginLeft: 48,
-    marginRight: 16,
-    marginTop: 24,
+    marginLeft: 64,
+    marginRight: 24,
+    marginTop: 28,
+    marginBottom: 36,
+    style: CHART_STYLE,
     ariaLabel: title,
     ariaDescription: describe(),
     x: { type: 'utc', label: null, tickFormat: monthTick(lang) },

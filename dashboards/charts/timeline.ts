@@ -4,7 +4,17 @@
 import * as Plot from '@observablehq/plot';
 import { isoDate } from './dates.ts';
 import { noDataChart } from './empty.ts';
-import { chartLabels, fill, formats, monthTick, type ChartLabels, type Lang } from './format.ts';
+import {
+  CHAR,
+  CHART_STYLE,
+  CHART_WIDTH,
+  chartLabels,
+  fill,
+  formats,
+  monthTick,
+  type ChartLabels,
+  type Lang,
+} from './format.ts';
 import { TASK_STATES, taskStyle, type TaskState } from './palette.ts';
 
 export interface TimelineTask {
@@ -47,7 +57,7 @@ export function timelineChart(
   const { lang } = options;
   const labels = chartLabels(lang, options.labels);
   const f = formats(lang);
-  const width = options.width ?? 720;
+  const width = options.width ?? CHART_WIDTH;
   const title = options.title ?? labels.tasks;
   const laneOf = (t: TimelineTask) =>
     ((options.by === 'group' ? t.group_name : t.lead) ?? '').trim() || labels.unassigned;
@@ -99,9 +109,10 @@ export function timelineChart(
   return {
     width,
     height: lanes.length * LANE + 60,
-    marginLeft: Math.min(260, 12 + longest * 6),
+    marginLeft: Math.min(360, 16 + longest * CHAR),
     marginRight: 24,
-    marginTop: 20,
+    marginTop: 24,
+    style: CHART_STYLE,
     ariaLabel: title,
     ariaDescription: [...counts, ...(undated ? [fill(labels.undated, { n: undated })] : [])].join(
       '; ',

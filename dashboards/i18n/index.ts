@@ -2,7 +2,12 @@
 // key; a key missing from either language is a type error, not a blank on screen.
 import { vi } from './vi.ts';
 import { en } from './en.ts';
-import { STATUS_LABELS } from '../../indicators/i18n/status.ts';
+import {
+  STATUS_LABELS,
+  displayState,
+  type DisplayId,
+  type DisplayState,
+} from '../../indicators/i18n/status.ts';
 
 export type Lang = 'vi' | 'en';
 export type Key = keyof typeof vi;
@@ -25,6 +30,8 @@ export interface Words {
   date(text: string | null | undefined): string;
   dateTime(text: string | null | undefined): string;
   status(id: string | null | undefined): { word: string; icon: string; id: string };
+  /** a display state of indicators/i18n/status.ts; `date` is a not-started window's opening */
+  state(id: DisplayId, date?: string | null): DisplayState;
   period(p: string): string;
 }
 
@@ -81,6 +88,13 @@ export function words(lang: Lang): Words {
     status(id) {
       const label = (id && STATUS_LABELS[id]) || STATUS_LABELS.no_data;
       return { word: label[lang], icon: label.icon, id: id && STATUS_LABELS[id] ? id : 'no_data' };
+    },
+    state(id, date) {
+      return displayState(
+        id,
+        lang,
+        date ? dateFormat.format(new Date(`${date.slice(0, 10)}T00:00:00Z`)) : '',
+      );
     },
     period(p) {
       let m = /^(\d{4})-Q([1-4])$/.exec(p);

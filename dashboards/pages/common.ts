@@ -17,6 +17,8 @@ import type { PlanRow } from '../../api/schemas/plans.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import type { PageContext } from '../layout.ts';
 import type { Key, Words } from '../i18n/index.ts';
+import { DISPLAY_IDS, displayId, type DisplayId } from '../../indicators/i18n/status.ts';
+import { meets, type Comparator } from '../../indicators/compute/status.ts';
 
 /** A page's unit and quarter, read from its query (the page's edge). */
 export interface PageScope {
@@ -100,16 +102,122 @@ export function figure(w: Words, unit: string, value: number | null | undefined)
 export const visuallyHidden = (text: string): Html =>
   html`<span class="visually-hidden">${text}</span>`;
 
-export function statusBadge(w: Words, id: string | null | undefined): Html {
-  const s = w.status(id);
-  return html`<span class="status ${s.id}"
+/** The badge of a display state (indicators/i18n/status.ts): icon, word and its one colour. */
+export function stateBadge(w: Words, id: DisplayId, date?: string | null): Html {
+  const s = w.state(id, date);
+  return html`<span class="status ${s.id}" data-state="${s.id}" style="--status-colour:${s.colour}"
     ><span aria-hidden="true">${s.icon}</span> ${s.word}</span
   >`;
 }
 
-/** A bar filled to the progress ratio (capped at 100 %), labelled for screen readers. */
+/**
+ * An engine status as a badge where nothing else is known (a headline count of that status, a
+ * legend); beside a figure use stateBadge(targetState(…)), which also says "no figure".
+ */
+export function statusBadge(w: Words, id: string | null | undefined): Html {
+  return stateBadge(
+    w,
+    displayId({ status: id, actual: id === 'no_data' ? null : 0, hasTarget: true }),
+  );
+}
+
+/** What a target shows for a unit in a period: see displayId for the rules. */
+export function targetState(
+  target: { status: string | null | undefined; window_start?: string | null } | null | undefined,
+  actual: number | null | undefined,
+  periodEnd?: string | null,
+): DisplayId {
+  return displayId({
+    status: target?.status,
+    actual,
+    hasTarget: Boolean(target),
+    windowStart: target?.window_start ?? null,
+    periodEnd: periodEnd ?? null,
+  });
+}
+
+/**
+ * Where a value stands on the way from the baseline to the target: 0 at b, 1 at T, and 1 once it
+ * meets the target (a baseline already past the target would otherwise draw a met target short).
+ */
+export function shareOfWay(
+  value: number | null | undefined,
+  baseline: number | null | undefined,
+  target: number,
+  comparator: string = '>=',
+): number | null {
+  if (value === null || value === undefined) return null;
+  if (meets(value, comparator as Comparator, target)) return 1;
+  const b = baseline ?? 0;
+  if (target === b) return 0;
+  return Math.max(0, Math.min(1, (value - b) / (target - b)));
+}
+
+export interface BarInput {
+  unit: string;
+  actual: number | null | undefined;
+  baseline: number | null | undefined;
+  target: number;
+  comparator: string;
+  projected?: number | null;
+  state: DisplayId;
+}
+
+/**
+ * Progress by the actual (issue 15.1): filled to the actual's share of the way from the baseline
+ * to the target, labelled with both numbers ("758.799 / 900.000"); the value projected at the
+ * deadline is a separate marker with its own label, never the fill. No figure: no bar.
+ */
+export function actualBar(w: Words, b: BarInput): Html {
+  const share = shareOfWay(b.actual, b.baseline, b.target, b.comparator);
+  if (share === null) return html``;
+  const projected = shareOfWay(b.projected, b.baseline, b.target, b.comparator);
+  const s = w.state(b.state);
+  const both = `${figure(w, b.unit, b.actual)} / ${figure(w, b.unit, b.target)}`;
+  const label = w.t('bar_label', {
+    both,
+    baseline: figure(w, b.unit, b.baseline ?? 0),
+    pct: w.pct(share * 100, 0),
+  });
+  return html`<div class="progress">
+    <div
+      class="bar ${s.id}"
+      role="img"
+      aria-label="${label}"
+      title="${label}"
+      style="--status-colour:${s.colour}"
+      data-actual="${String(b.actual)}"
+      data-baseline="${String(b.baseline ?? 0)}"
+      data-target="${String(b.target)}"
+      data-comparator="${b.comparator}"
+    >
+      <span class="fill" style="width:${(share * 100).toFixed(1)}%"></span>
+      ${
+        projected !== null
+          ? html`<span
+              class="projection"
+              style="left:${(projected * 100).toFixed(1)}%"
+              aria-hidden="true"
+            ></span>`
+          : ''
+      }
+    </div>
+    <span class="bar-figures">${both}</span>
+    ${
+      projected !== null
+        ? html`<span class="bar-projection muted"
+            >◆ ${w.t('bar_projection', { value: figure(w, b.unit, b.projected) })}</span
+          >`
+        : ''
+    }
+  </div>`;
+}
+
+/**
+ * The old bar, filled to the engine's projected ratio: kept only so that dashboards/pages/pack.ts
+ * compiles until it moves to actualBar (issue 15.1: the fill must be the actual's share).
+ */
 export function progressBar(w: Words, ratio: number | null, status: string | null): Html {
-  // without a ratio the status alone speaks (achieved: a full bar; missed, no data: no bar)
   if (ratio === null && status !== 'achieved') return html``;
   const value = ratio ?? 1;
   const pct = Math.max(0, Math.min(1, value)) * 100;
@@ -134,15 +242,35 @@ export function statusCounts(targets: Iterable<{ status: string }>): Record<stri
   return counts;
 }
 
+/** Targets counted by the state they show (targetState): the headline four always, then others. */
+export function stateCounts(states: Iterable<DisplayId>): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(HEADLINE.map((s) => [s, 0]));
+  for (const s of states) counts[s] = (counts[s] ?? 0) + 1;
+  return counts;
+}
+
+/** Counts by engine status (statusCounts) or by shown state (stateCounts), in the legend's order. */
 export function headlineCards(w: Words, counts: Record<string, number>): Html {
-  const shown = Object.keys(counts).filter(
-    (s) => (HEADLINE as readonly string[]).includes(s) || counts[s] > 0,
+  const asState = (s: string): DisplayId =>
+    s === 'no_data'
+      ? 'no_figure'
+      : (DISPLAY_IDS as readonly string[]).includes(s)
+        ? (s as DisplayId)
+        : 'no_figure';
+  const shown = DISPLAY_IDS.filter(
+    (id) =>
+      (HEADLINE as readonly string[]).includes(id) ||
+      Object.keys(counts).some((k) => asState(k) === id && counts[k] > 0),
   );
+  const total = (id: DisplayId) =>
+    Object.entries(counts)
+      .filter(([k]) => asState(k) === id)
+      .reduce((n, [, v]) => n + v, 0);
   return html`<div class="cards">
     ${shown.map(
       (s) =>
-        html`<div class="card ${s}">
-          <span class="big">${w.int(counts[s])}</span> ${statusBadge(w, s)}
+        html`<div class="card ${s}" data-state="${s}" style="--status-colour:${w.state(s).colour}">
+          <span class="big">${w.int(total(s))}</span> ${stateBadge(w, s)}
         </div>`,
     )}
   </div>`;
@@ -280,9 +408,10 @@ export function unitQuarterForm(
   </form>`;
 }
 
-/** A plan as people cite it: its number as printed (or its id), then whose it is. */
-export const planLabel = (p: Pick<PlanRow, 'plan_id' | 'document_no' | 'unit_name'>): string =>
-  `${p.document_no ?? p.plan_id} — ${p.unit_name}`;
+/** A plan as people cite it: its number as printed (or, without one, its title), then whose it is. */
+export const planLabel = (
+  p: Pick<PlanRow, 'plan_id' | 'document_no' | 'unit_name' | 'title'>,
+): string => `${p.document_no ?? p.title} — ${p.unit_name}`;
 
 const PLAN_STATUS_KEYS: Record<string, Key> = {
   planned: 'tasks_status_planned',
@@ -295,4 +424,37 @@ const PLAN_STATUS_KEYS: Record<string, Key> = {
 export function planStatusWord(w: Words, status: string): string {
   const key = PLAN_STATUS_KEYS[status];
   return key ? w.t(key) : status;
+}
+
+/** Error codes a reader meets on a page, said in words (the detail stays, as code). */
+const ERROR_WORDS: Record<string, Key> = {
+  UNKNOWN_INDICATOR: 'error_unknown_indicator',
+  UNKNOWN_UNIT: 'error_unknown_unit',
+  AMBIGUOUS_UNIT: 'error_ambiguous_unit',
+  UNKNOWN_PLAN: 'error_unknown_plan',
+  INVALID_QUERY: 'error_invalid_query',
+  INVALID_GRAIN: 'error_invalid_query',
+  INVALID_PERIOD: 'error_invalid_period',
+  INVALID_DATE: 'error_invalid_date',
+  FORBIDDEN: 'error_forbidden',
+};
+
+/**
+ * An error page's message in the reader's language: in Vietnamese the words for its code (or for
+ * its HTTP status), the server's own text after it as a technical detail in <code>; in English
+ * the server's text.
+ */
+export function errorText(
+  ctx: Pick<PageContext, 'w' | 'lang'>,
+  status: number,
+  message: string,
+  code?: string,
+): Html {
+  const { w } = ctx;
+  if (ctx.lang === 'en') return html`<p role="alert">${message}</p>`;
+  const key =
+    (code && ERROR_WORDS[code]) ||
+    (status === 404 ? 'not_found' : status < 500 ? 'error_invalid_query' : 'error_title');
+  return html`<p role="alert">${w.t(key)}</p>
+    ${status < 500 ? html`<p class="muted">${w.t('error_detail')}: <code>${message}</code></p>` : ''}`;
 }

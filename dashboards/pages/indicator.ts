@@ -1,24 +1,28 @@
 // Indicator (Chỉ tiêu): one indicator of one unit — its series against every binding target
 // (baseline, expected path, projection, forecast date; rebuilt points marked), a sentence with the
-// latest actual and each target's status, the unit's children ranked for a quarter, a table behind
-// each chart, and how the indicator is computed.
+// latest actual and each target's state, the unit's children ranked for a quarter (an HTML bar
+// list: a child without a target or without a figure says so, never a verdict it does not have), a
+// table behind each chart, and how the indicator is computed.
 import { series } from '../../api/services/series.ts';
 import { ranking } from '../../api/services/ranking.ts';
 import { catalogue } from '../../api/services/indicators.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { requireIndicator } from '../../api/services/common.ts';
 import { badRequest } from '../../api/errors.ts';
-import { formatPeriod } from '../../pipelines/normalize/periods.ts';
-import { rankingChart, seriesChart, type RankingRow } from '../charts/index.ts';
-import { renderPlot } from '../render/plot.ts';
+import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
+import { seriesChart } from '../charts/index.ts';
+import { renderPlotCached } from '../render/plot.ts';
+import { shared } from '../render/memo.ts';
+import { provinceMap } from '../render/map.ts';
 import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import {
   COMPARATORS,
+  actualBar,
   figure,
   pageScope,
-  progressBar,
-  statusBadge,
+  stateBadge,
+  targetState,
   unitQuarterForm,
 } from './common.ts';
 import type { PageData } from './index.ts';
@@ -32,13 +36,16 @@ function readGrain(text: string | undefined): Grain {
   throw badRequest('INVALID_GRAIN', `invalid grain: ${text} (month or quarter)`);
 }
 
-/** The svg of a chart, named and described by the builder's own accessible text. */
-function chart(options: ReturnType<typeof seriesChart>): Html {
+/**
+ * The svg of a chart, named and described by the builder's own accessible text; drawn once per
+ * distinct `input` (everything the builder reads: render/plot.ts renderPlotCached).
+ */
+function chart(input: unknown, build: () => ReturnType<typeof seriesChart>): Html {
   return raw(
-    renderPlot(options, {
+    renderPlotCached(input, build, (options) => ({
       title: String(options.ariaLabel ?? ''),
       description: String(options.ariaDescription ?? ''),
-    }),
+    })),
   );
 }
 
@@ -58,14 +65,17 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   // evaluated then (a later reading may know better; the page says what was known)
   const s = await series(db, { indicator: info.indicator_id, unit, grain, to: scope.quarter });
   const rank = await ranking(db, { indicator: info.indicator_id, unit, period: scope.quarter });
-  const plans = new Map((await listPlans(db)).plans.map((p) => [p.plan_id, p]));
+  const plans = new Map((await shared(ctx, db, listPlans)).plans.map((p) => [p.plan_id, p]));
   const cite = (planId: string) => plans.get(planId)?.document_no ?? planId;
-  const cat = await catalogue(db);
+  const cat = await shared(ctx, db, catalogue);
   const definition = cat.indicators.find((i) => i.indicator_id === info.indicator_id);
   const metricName = (id: string | null) => {
     const m = id ? cat.metrics.find((x) => x.metric_id === id) : undefined;
-    return m ? `${ctx.lang === 'vi' ? m.name_vi : m.name_en} (${m.metric_id})` : (id ?? '—');
+    return m
+      ? html`${ctx.lang === 'vi' ? m.name_vi : m.name_en} (<code>${m.metric_id}</code>)`
+      : html`<code>${id ?? '—'}</code>`;
   };
+  const quarterEnd = periodEnd(scope.quarter);
 
   const link = (unitId: string, extra: Record<string, string> = {}) =>
     href(ctx, `/indicator/${encodeURIComponent(info.indicator_id)}`, {
@@ -80,12 +90,12 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   const latest = [...s.points].reverse().find((p) => p.actual !== null) ?? null;
   const rebuilt = s.points.filter((p) => p.reconstructed).length;
   const projectionOf = new Map(s.projection.map((p) => [p.target_id, p]));
-  const seriesOptions = seriesChart(s, {
+  const seriesInput = {
     lang: ctx.lang,
     unit: info.unit,
     title: `${name} — ${s.unit.name}`,
     plans: Object.fromEntries(s.targets.map((t) => [t.plan_id, cite(t.plan_id)])),
-  });
+  };
 
   const headline = html`<p class="lead">
       ${
@@ -116,10 +126,16 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
         : html`<ul class="targets">
             ${s.targets.map((t) => {
               const p = projectionOf.get(t.target_id);
-              return html`<li>
-                ${statusBadge(w, p?.status)} ${w.t('target')}: ${COMPARATORS[t.comparator]}
-                ${fmt(t.value)}, ${w.t('deadline').toLowerCase()} ${w.date(t.deadline)}
-                (${w.t('source').toLowerCase()}:
+              // the verdict as of the quarter shown, beside the unit's own figure in it
+              const state = targetState(
+                { status: p?.status, window_start: t.window_start },
+                rank.parent.actual,
+                quarterEnd,
+              );
+              return html`<li data-target="${t.target_id}">
+                ${stateBadge(w, state, t.window_start)} ${w.t('target')}:
+                ${COMPARATORS[t.comparator]} ${fmt(t.value)}, ${w.t('deadline').toLowerCase()}
+                ${w.date(t.deadline)} (${w.t('source').toLowerCase()}:
                 <a href="${href(ctx, `/plans/${encodeURIComponent(t.plan_id)}`)}"
                   >${cite(t.plan_id)}</a
                 >,
@@ -128,7 +144,19 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
                     ? html` — ${w.t('projected').toLowerCase()} ${fmt(p.projected)}`
                     : ''
                 }${p?.forecast_on ? html`; ${w.t('forecast_on').toLowerCase()} ${w.date(p.forecast_on)}` : ''}.
-                ${p?.ratio !== null && p?.ratio !== undefined ? progressBar(w, p.ratio, p.status) : ''}
+                ${
+                  state === 'no_figure' || state === 'not_started' || state === 'superseded'
+                    ? ''
+                    : actualBar(w, {
+                        unit: info.unit,
+                        actual: rank.parent.actual,
+                        baseline: t.baseline,
+                        target: t.value,
+                        comparator: t.comparator,
+                        projected: p?.projected,
+                        state,
+                      })
+                }
               </li>`;
             })}
           </ul>`
@@ -199,7 +227,17 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
               <td class="num">${fmt(t.baseline)}</td>
               <td class="num">${fmt(p?.projected)}</td>
               <td>${w.date(p?.forecast_on)}</td>
-              <td>${statusBadge(w, p?.status)}</td>
+              <td>
+                ${stateBadge(
+                  w,
+                  targetState(
+                    { status: p?.status, window_start: t.window_start },
+                    rank.parent.actual,
+                    quarterEnd,
+                  ),
+                  t.window_start,
+                )}
+              </td>
               <td>${cite(t.plan_id)}, ${t.clause}</td>
             </tr>`;
           })}
@@ -207,69 +245,66 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
       </table>`
     : '';
 
-  // ---- the children ranked
-  const rankingRows: RankingRow[] = rank.rows.map((r) => ({
-    unit_id: r.unit_id,
-    code: r.code,
-    name: r.name,
-    actual: r.actual,
-    coverage: r.coverage,
-    status: r.target?.status ?? null,
-    ratio: r.target?.ratio ?? null,
-    target_value: r.target?.value ?? null,
-  }));
+  // ---- the children ranked: bars to the best figure, the state each child's figure earns
+  const best = Math.max(0, ...rank.rows.map((r) => Math.abs(r.actual ?? 0)));
   const rankingSection = rank.rows.length
-    ? html`<figure class="chart" id="ranking-chart">
-          ${chart(
-            rankingChart(rankingRows, {
-              lang: ctx.lang,
-              unit: info.unit,
-              direction: rank.direction,
-              title: `${w.t('ranking')}: ${name}, ${w.period(rank.period)}`,
-            }),
-          )}
-        </figure>
-        <details>
-          <summary>${w.t('table_alternative')} — ${w.t('ranking')}</summary>
-          <table class="ranking">
-            <caption>
-              ${w.t('ranking')}: ${name} — ${rank.unit.name}, ${w.period(rank.period)}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" class="num">${w.t('indicator_rank')}</th>
-                <th scope="col">${w.t('unit')}</th>
-                <th scope="col" class="num">${w.t('actual')}</th>
-                <th scope="col" class="num">${w.t('coverage')}</th>
-                <th scope="col">${w.t('target')}</th>
-                <th scope="col">${w.t('status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${rank.rows.map(
-                (r) =>
-                  html`<tr data-unit="${r.unit_id}">
-                    <td class="num">${r.rank ?? '—'}</td>
-                    <th scope="row"><a href="${link(r.unit_id)}">${r.name}</a></th>
-                    <td class="num">
-                      ${fmt(r.actual)}
-                      ${r.reconstructed ? html`<br /><span class="muted reconstructed">${w.t('reconstructed')}</span>` : ''}
-                    </td>
-                    <td class="num">${r.coverage === null ? '—' : w.pct(r.coverage * 100, 0)}</td>
-                    <td>
-                      ${
-                        r.target
-                          ? html`${COMPARATORS[r.target.comparator]} ${fmt(r.target.value)},
-                            ${w.date(r.target.deadline)}`
-                          : html`<span class="muted">${w.t('no_target')}</span>`
-                      }
-                    </td>
-                    <td>${statusBadge(w, r.target?.status)}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>
-        </details>`
+    ? html`<table class="ranking">
+        <caption>
+          ${w.t('ranking')}: ${name} — ${rank.unit.name}, ${w.period(rank.period)}
+        </caption>
+        <thead>
+          <tr>
+            <th scope="col" class="num">${w.t('indicator_rank')}</th>
+            <th scope="col">${w.t('unit')}</th>
+            <th scope="col" class="num">${w.t('actual')}</th>
+            <th scope="col" class="rank-bar-col">
+              <span class="visually-hidden">${w.t('chart')}</span>
+            </th>
+            <th scope="col" class="num">${w.t('coverage')}</th>
+            <th scope="col">${w.t('target')}</th>
+            <th scope="col">${w.t('status')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          ${rank.rows.map((r) => {
+            const state = targetState(r.target, r.actual, quarterEnd);
+            return html`<tr data-unit="${r.unit_id}" data-state="${state}">
+              <td class="num">${r.rank ?? '—'}</td>
+              <th scope="row"><a href="${link(r.unit_id)}">${r.name}</a></th>
+              <td class="num">
+                ${fmt(r.actual)}
+                ${r.reconstructed ? html`<br /><span class="muted reconstructed">${w.t('reconstructed')}</span>` : ''}
+              </td>
+              <td class="rank-bar-col">
+                ${
+                  r.actual === null || best === 0
+                    ? ''
+                    : html`<div
+                        class="bar rank"
+                        aria-hidden="true"
+                        style="--status-colour:${w.state(state).verdict ? w.state(state).colour : 'var(--muted)'}"
+                      >
+                        <span
+                          class="fill"
+                          style="width:${((Math.abs(r.actual) / best) * 100).toFixed(1)}%"
+                        ></span>
+                      </div>`
+                }
+              </td>
+              <td class="num">${r.coverage === null ? '—' : w.pct(r.coverage * 100, 0)}</td>
+              <td>
+                ${
+                  r.target
+                    ? html`${COMPARATORS[r.target.comparator]} ${fmt(r.target.value)},
+                      ${w.date(r.target.deadline)}`
+                    : '—'
+                }
+              </td>
+              <td>${stateBadge(w, state)}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>`
     : html`<p class="muted">${w.t('indicator_no_children')}</p>`;
 
   const body = html`
@@ -301,7 +336,9 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
       <h2 id="series">${w.t('indicator_series')}</h2>
       ${headline}
       ${rebuilt ? html`<p class="note reconstructed" role="note">${w.t('reconstructed_note')} (${w.t('indicator_reconstructed_points', { n: rebuilt })})</p>` : ''}
-      <figure class="chart" id="series-chart">${chart(seriesOptions)}</figure>
+      <figure class="chart" id="series-chart">
+        ${chart(['series', s, seriesInput], () => seriesChart(s, seriesInput))}
+      </figure>
       <details>
         <summary>${w.t('table_alternative')} — ${w.t('indicator_series')}</summary>
         ${seriesTable} ${targetsTable}
@@ -322,6 +359,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
       </p>
       ${rankingSection}
     </section>
+    ${await provinceMap(db, ctx, { indicator: info.indicator_id, period: scope.quarter, selected: unit, ranking: rank })}
     <section aria-labelledby="definition">
       <h2 id="definition">${w.t('indicator_definition')}</h2>
       <dl class="definition">

@@ -1,27 +1,33 @@
 // Overview (Tổng quan): a unit's scorecard for a quarter — every indicator with its actual, each
-// binding target with its source, progress and status, a sparkline and the change since the
-// previous quarter — then summaries of overdue tasks by lead, procedures and reporting.
+// binding target with its source, progress by the actual and its state (indicators/i18n/status.ts:
+// no verdict beside an empty cell), a sparkline and the change since the previous quarter — then
+// overdue tasks by lead, procedures and reporting, counted over the unit's own plans (plansInScope).
 import { unitScorecard } from '../../api/services/scorecard.ts';
 import { recentPoints } from '../../api/services/series.ts';
-import { listTasks } from '../../api/services/tasks.ts';
+import { listTasks, plansInScope } from '../../api/services/tasks.ts';
+import { listPlans } from '../../api/services/plans.ts';
 import { listProcedures } from '../../api/services/procedures.ts';
 import { reportingGrid } from '../../api/services/reporting.ts';
 import { sparkline } from '../charts/index.ts';
-import { renderPlot } from '../render/plot.ts';
+import { renderPlotCached } from '../render/plot.ts';
+import { shared } from '../render/memo.ts';
+import { provinceMap } from '../render/map.ts';
 import { html, query, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import {
   COMPARATORS,
+  actualBar,
   figure,
   headlineCards,
   pageScope,
-  progressBar,
-  statusBadge,
-  statusCounts,
+  planStatusWord,
+  stateBadge,
+  stateCounts,
+  targetState,
   unitQuarterForm,
 } from './common.ts';
 import type { PageData } from './index.ts';
-import { periodsIn, formatPeriod } from '../../pipelines/normalize/periods.ts';
+import { periodsIn, formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
 
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
@@ -41,21 +47,36 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
       row.indicator_id,
       points.length
         ? raw(
-            renderPlot(sparkline(points, { lang: ctx.lang, unit: row.unit }), {
-              title: `${w.t('trend')}: ${name(row)}`,
-              description: points
-                .map((p) => `${w.period(p.period)}: ${fmt(row.unit, p.actual)}`)
-                .join('; '),
-            }),
+            // drawn once per distinct input (render/plot.ts): Plot is most of this page's time
+            renderPlotCached(
+              ['sparkline', points, ctx.lang, row.unit],
+              () => sparkline(points, { lang: ctx.lang, unit: row.unit }),
+              {
+                title: `${w.t('trend')}: ${name(row)}`,
+                description: points
+                  .map((p) => `${w.period(p.period)}: ${fmt(row.unit, p.actual)}`)
+                  .join('; '),
+              },
+            ),
           )
         : html`<span class="muted">—</span>`,
     );
   }
 
-  const counts = statusCounts(card.rows.flatMap((r) => r.targets));
+  // every target's state as shown (a target of a unit without a figure counts as "no figure")
+  const counts = stateCounts(
+    card.rows.flatMap((r) => r.targets.map((t) => targetState(t, r.actual, periodEnd(quarter)))),
+  );
 
-  const tasks = await listTasks(db, units, { as_of: ctx.today });
-  const procedures = await listProcedures(db, units, {});
+  // tasks and procedures of the plans this unit (or one it continues, or one below) issued: the
+  // rule GET /api/tasks?unit= and the quarterly pack count by; shared by every page of this data
+  // version (render/memo.ts)
+  const scope = await shared(ctx, db, plansInScope, units, unit);
+  const tasks = await shared(ctx, db, listTasks, units, { as_of: ctx.today, unit: unit.unit_id });
+  const procedures = await shared(ctx, db, listProcedures, units, { unit: unit.unit_id });
+  const plans = new Map((await shared(ctx, db, listPlans)).plans.map((p) => [p.plan_id, p]));
+  const cite = (planId: string) =>
+    plans.get(planId)?.document_no ?? plans.get(planId)?.title ?? planId;
   const monthsIn = periodsIn(quarter, 'month');
   const months = monthsIn.map(formatPeriod);
   const reporting = await reportingGrid(db, { unit, from: monthsIn[0], to: monthsIn.at(-1) });
@@ -69,8 +90,8 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
         <th scope="col">${w.t('indicator')}</th>
         <th scope="col" class="num">${w.t('actual')}</th>
         <th scope="col">${w.t('trend')}</th>
-        <th scope="col" class="num">${w.t('change')}</th>
-        <th scope="col">${w.t('targets')}</th>
+        <th scope="col" class="num">${w.t('change_quarter')}</th>
+        <th scope="col">${w.t('scorecard_targets')}</th>
       </tr>
     </thead>
     <tbody>
@@ -112,21 +133,34 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
           <td>
             ${
               row.targets.length === 0
-                ? html`<span class="muted">${w.t('no_target')}</span>`
+                ? stateBadge(w, 'no_target')
                 : html`<ul class="targets">
-                    ${row.targets.map(
-                      (t) =>
-                        html`<li>
-                          ${statusBadge(w, t.status)} ${COMPARATORS[t.comparator]}
-                          ${fmt(row.unit, t.value)} — ${w.t('deadline').toLowerCase()}
-                          ${w.date(t.deadline)} ${progressBar(w, t.ratio, t.status)}
-                          <span class="muted"
-                            >${w.t('source')}:
-                            <a href="${href(ctx, `/plans/${t.plan_id}`)}">${t.plan_id}</a>,
-                            ${t.clause}</span
-                          >
-                        </li>`,
-                    )}
+                    ${row.targets.map((t) => {
+                      const state = targetState(t, row.actual, periodEnd(quarter));
+                      return html`<li data-target="${t.target_id}">
+                        ${stateBadge(w, state)} ${w.t('target')}: ${COMPARATORS[t.comparator]}
+                        ${fmt(row.unit, t.value)} — ${w.t('deadline').toLowerCase()}
+                        ${w.date(t.deadline)}
+                        ${
+                          state === 'no_figure' || state === 'superseded'
+                            ? ''
+                            : actualBar(w, {
+                                unit: row.unit,
+                                actual: row.actual,
+                                baseline: t.baseline,
+                                target: t.value,
+                                comparator: t.comparator,
+                                projected: t.projected,
+                                state,
+                              })
+                        }
+                        <span class="muted"
+                          >${w.t('source')}:
+                          <a href="${href(ctx, `/plans/${t.plan_id}`)}">${cite(t.plan_id)}</a>,
+                          ${t.clause}</span
+                        >
+                      </li>`;
+                    })}
                   </ul>`
             }
           </td>
@@ -141,20 +175,25 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     <section aria-labelledby="headline">
       <h2 id="headline">${w.t('pack_headline')}</h2>
       ${headlineCards(w, counts)}
+      <p class="muted">${w.t('counts_note')}</p>
     </section>
     <section aria-labelledby="scorecard">
       <h2 id="scorecard">${w.t('pack_scorecard')}</h2>
       ${scorecardTable}
     </section>
+    ${await provinceMap(db, ctx, { period: quarter, selected: unit, choices: card.rows })}
     <div class="grid-2">
       <section aria-labelledby="tasks">
         <h2 id="tasks">${w.t('overdue_by_lead')}</h2>
         <p>
-          <a href="${href(ctx, '/tasks', { overdue: 'true' })}"
+          <a
+            href="${href(ctx, '/tasks', { unit: unit.unit_id, overdue: 'true' })}"
+            data-count="overdue"
             >${w.t('tasks_overdue')}: ${w.int(tasks.summary.overdue)}</a
           >
           / ${w.int(tasks.summary.total)}
         </p>
+        <p class="muted">${w.t('work_scope', { unit: card.unit.name, n: w.int(scope.size) })}</p>
         ${
           overdueByLead.length
             ? html`<table>
@@ -169,7 +208,8 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                     (l) =>
                       html`<tr>
                         <td>
-                          <a href="${href(ctx, '/tasks', { lead: l.lead, overdue: 'true' })}"
+                          <a
+                            href="${href(ctx, '/tasks', { unit: unit.unit_id, lead: l.lead, overdue: 'true' })}"
                             >${l.lead || '—'}</a
                           >
                         </td>
@@ -185,10 +225,14 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
         <h2 id="procedures">${w.t('procedures')}</h2>
         <ul>
           ${Object.entries(procedures.summary.by_status).map(
-            ([status, n]) => html`<li>${status}: ${w.int(n)}</li>`,
+            ([status, n]) => html`<li>${planStatusWord(w, status)}: ${w.int(n)}</li>`,
           )}
         </ul>
-        <p><a href="${href(ctx, '/procedures')}">${w.t('nav_procedures')} →</a></p>
+        <p>
+          <a href="${href(ctx, '/procedures', { unit: unit.unit_id })}"
+            >${w.t('nav_procedures')} →</a
+          >
+        </p>
       </section>
       <section aria-labelledby="reporting">
         <h2 id="reporting">${w.t('reporting')} — ${w.period(card.period)}</h2>

@@ -5,6 +5,7 @@
 // the procedures it names.
 import { listPlans, planDetail } from '../../api/services/plans.ts';
 import { listTasks } from '../../api/services/tasks.ts';
+import { catalogue } from '../../api/services/indicators.ts';
 import type { PlanResponse, PlanRow } from '../../api/schemas/plans.ts';
 import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
@@ -148,6 +149,10 @@ export async function renderPlan(
   const { w } = ctx;
   const d = await planDetail(db, units, { plan_id: params.id ?? '' });
   const p = d.plan;
+  const cat = await catalogue(db);
+  const indicatorNames = new Map(
+    cat.indicators.map((i) => [i.indicator_id, ctx.lang === 'vi' ? i.name_vi : i.name_en]),
+  );
   const overdue = new Set(
     (await listTasks(db, units, { plan: p.plan_id, as_of: ctx.today })).tasks
       .filter((t) => t.overdue)
@@ -178,7 +183,7 @@ export async function renderPlan(
               >`
             : p.unit_name
         }
-        <span class="muted">(${p.unit_code})</span>
+        <span class="muted">(${w.t('unit_code').toLowerCase()} <code>${p.unit_code}</code>)</span>
       </dd>
       <dt>${w.t('plans_report_due')}</dt>
       <dd>
@@ -194,7 +199,9 @@ export async function renderPlan(
       </dd>
       <dt>${w.t('source')}</dt>
       <dd class="muted">
-        ${p.source} — ${w.t('plans_definition_file')}: <code>${p.definition_file}</code>
+        <!-- the encoder's provenance note (English, with file paths): for analysts, as code -->
+        <code class="provenance">${p.source}</code> — ${w.t('plans_definition_file')}:
+        <code>${p.definition_file}</code>
       </dd>
       <dt>${w.t('plans_source_kind')}</dt>
       <dd>${w.t(SOURCE_KINDS[p.source_kind])}</dd>
@@ -206,7 +213,9 @@ export async function renderPlan(
                 <ul class="source-urls">
                   ${p.source_urls.map(
                     (u) =>
-                      html`<li><a href="${u}" rel="noopener noreferrer external">${u}</a></li>`,
+                      html`<li>
+                        <a href="${u}" rel="noopener noreferrer external"><code>${u}</code></a>
+                      </li>`,
                   )}
                 </ul>
               </dd>`
@@ -217,7 +226,7 @@ export async function renderPlan(
     ${facts} ${notes(ctx, d)} ${lineage(ctx, d)}
     <section aria-labelledby="targets">
       <h2 id="targets">${w.t('targets')} (${w.int(d.targets.length)})</h2>
-      ${d.targets.length === 0 ? html`<p class="muted">${w.t('none')}</p>` : targetsTable(ctx, d, units)}
+      ${d.targets.length === 0 ? html`<p class="muted">${w.t('none')}</p>` : targetsTable(ctx, d, units, indicatorNames)}
     </section>
     <section aria-labelledby="tasks">
       <h2 id="tasks">
@@ -277,12 +286,30 @@ function notes(ctx: PageContext, d: PlanResponse): Html {
                 }
               </td>
               <td>${n.clause ?? '—'}</td>
-              <td>${n.text}</td>
+              <td>${noteText(ctx, n)}</td>
             </tr>`,
         )}
       </tbody>
     </table>
   </section>`;
+}
+
+/**
+ * A note in the page's language: the Vietnamese text the plan file gives (`text_vi`); without one
+ * (a plan file not yet translated) the English text, marked as English and as untranslated.
+ */
+function noteText(ctx: PageContext, n: PlanResponse['notes'][number]): Html {
+  if (ctx.lang === 'en') return html`${n.text}`;
+  if (n.text_vi) return html`${n.text_vi}`;
+  return html`<span class="muted">${ctx.w.t('plans_note_untranslated')}</span>
+    <span lang="en">${n.text}</span>`;
+}
+
+/** "percent" and "count" as a reader reads them: 100%, 500.000. */
+function measureUnit(ctx: PageContext, unitOfMeasure: string | null): string {
+  if (unitOfMeasure === null || unitOfMeasure === '' || unitOfMeasure === 'count') return '';
+  if (unitOfMeasure === 'percent') return '%';
+  return ctx.w.t('plans_unit_other', { unit: unitOfMeasure });
 }
 
 function lineage(ctx: PageContext, d: PlanResponse): Html {
@@ -309,7 +336,12 @@ function lineage(ctx: PageContext, d: PlanResponse): Html {
   </section>`;
 }
 
-function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html {
+function targetsTable(
+  ctx: PageContext,
+  d: PlanResponse,
+  units: UnitIndex,
+  indicatorNames: Map<string, string>,
+): Html {
   const { w } = ctx;
   // the unit whose figures a target is read on: its own code at its deadline, else the plan's
   // unit; none (the country) when neither names a unit we hold (a district plan in the demo)
@@ -319,6 +351,16 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
     const found = units.byCodeAt(t.unit_code, t.deadline);
     return found.length === 1 ? found[0].unit_id : null;
   };
+  // a scope code as its unit's name at the deadline ("91" → Tỉnh Kiên Giang)
+  const unitName = (code: string, date: string) => {
+    const found = units.byCodeAt(code, date);
+    return found.length === 1 ? found[0].full_name : code;
+  };
+  const planCite = (id: string) =>
+    id === d.plan.plan_id
+      ? (d.plan.document_no ?? d.plan.title)
+      : ([...d.ancestors, ...d.children].find((a) => a.plan_id === id)?.document_no ??
+        ctx.w.t('plans_other_plan'));
   return html`<table class="plan-targets">
     <thead>
       <tr>
@@ -344,7 +386,7 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
                       href="${href(ctx, `/indicator/${encodeURIComponent(t.indicator_id)}`, {
                         unit: unitOf(t),
                       })}"
-                      >${t.indicator_id}</a
+                      >${indicatorNames.get(t.indicator_id) ?? t.indicator_id}</a
                     >`
                   : t.measure_kind === 'metric'
                     ? html`<span class="declared-metric" title="${w.t('plans_declared_metric')}"
@@ -362,16 +404,19 @@ function targetsTable(ctx: PageContext, d: PlanResponse, units: UnitIndex): Html
                   ? html`<br /><span class="adopted"
                         >${w.t('plans_adopted_from')}:
                         <a href="${href(ctx, planPath(t.adopted_from.split('/')[0]))}"
-                          >${t.adopted_from}</a
+                          >${planCite(t.adopted_from.split('/')[0])}</a
                         ></span
                       >`
                   : ''
               }
             </td>
             <td title="${t.quote}">${t.measure}</td>
-            <td>${t.unit_code ?? (t.level ? levelWord(w, t.level) : '—')}</td>
+            <td>
+              ${t.unit_code ? unitName(t.unit_code, t.deadline) : t.level ? levelWord(w, t.level) : '—'}
+            </td>
             <td class="num">
-              ${COMPARATORS[t.comparator]} ${w.num(t.value, 2)} ${t.unit_of_measure}
+              ${COMPARATORS[t.comparator]}
+              ${w.num(t.value, 2)}${measureUnit(ctx, t.unit_of_measure)}
             </td>
             <td>${w.date(t.window_start)}</td>
             <td>${w.date(t.deadline)}</td>

@@ -8,6 +8,7 @@ import { html, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Words } from '../i18n/index.ts';
 import type { PageData } from './index.ts';
+import { statusForms } from './status-form.ts';
 import { langField, planLabel, planStatusWord, readQuery, selectField } from './common.ts';
 
 /** A checkbox drawn, not a control: ☑ done, ☒ cancelled, ☐ anything still to do. */
@@ -98,6 +99,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
 
   const byPlan = new Map<string, ListedProcedure[]>();
   for (const p of data.procedures) byPlan.set(p.plan_id, [...(byPlan.get(p.plan_id) ?? []), p]);
+  const statusForm = await statusForms(ctx, { db, units }, 'procedure');
   const checklists = [...byPlan].map(([planId, rows]) => {
     const plan = planById.get(planId);
     const id = `plan-${planId}`;
@@ -146,7 +148,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                         >${w.t('tasks_status_since', { date: w.date(r.status_as_of) })}</span
                       >`
                     : ''
-                }${overdue ? html` <span class="muted">(${w.t('procedures_overdue')})</span>` : ''}
+                }${overdue ? html` <span class="muted">(${w.t('procedures_overdue')})</span>` : ''}${statusForm(r)}
               </td>
             </tr>`;
           })}

@@ -1,11 +1,15 @@
 // Data quality (Chất lượng dữ liệu): the findings of loads and engine checks for a unit's subtree,
 // period and severity — counts by rule and severity, then the findings newest first, capped with a
-// note saying how many more there are.
+// note saying how many more there are. A finding is said from its rule code and its fields in the
+// reader's language (issue 15.2); the engine's English message stays the English text.
 import { qualityFindings } from '../../api/services/quality.ts';
 import { qualityQuery } from '../../api/schemas/quality.ts';
 import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
 import { findUnit } from '../../pipelines/normalize/lookup.ts';
-import { html } from '../render/html.ts';
+import { html, type Html } from '../render/html.ts';
+import { catalogue } from '../../api/services/indicators.ts';
+import { ruleText } from '../../pipelines/load/messages.ts';
+import type { QualityResponse } from '../../api/schemas/quality.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { Key, Words } from '../i18n/index.ts';
 import type { PageData } from './index.ts';
@@ -36,9 +40,69 @@ function valueText(w: Words, value: string | null): string {
   return value.trim() !== '' && Number.isFinite(n) ? w.num(n, 2) : value;
 }
 
+type Finding = QualityResponse['findings'][number];
+type Names = Map<string, string>;
+
+/** A rule as a reader names it: the engine's checks here, the load rules' words from the loader. */
+function ruleWord(w: Words, rule: string): string {
+  if (rule === 'outlier') return w.t('quality_rule_outlier');
+  if (rule === 'numerator_above_denominator') return w.t('quality_rule_num_above_den');
+  const kept = ruleText(rule);
+  return kept ? kept[w.lang] : w.t('quality_rule_other');
+}
+
+const num = (w: Words, text: string | undefined) =>
+  text === undefined || !Number.isFinite(Number(text)) ? (text ?? '—') : w.num(Number(text), 2);
+
+/**
+ * What a finding says, in the reader's language, from its rule and the figures the engine's
+ * message carries (indicators/compute/checks.sql writes them in a fixed form; a message that does
+ * not match it is shown as the rule's general words, never as English on a Vietnamese page).
+ */
+function findingText(w: Words, f: Finding, metrics: Names, indicators: Names): Html {
+  if (w.lang === 'en') return html`${f.message}`;
+  const metric = (id: string | undefined) => (id ? (metrics.get(id) ?? id) : '—');
+  let m = /^(\w+) (\S+) is above (\w+) (\S+) for \S+ \S+ \((\w+)\)$/.exec(f.message);
+  if (f.rule === 'numerator_above_denominator' && m)
+    return html`${w.t('quality_msg_num_above_den', {
+      num: metric(m[1]),
+      a: num(w, m[2]),
+      den: metric(m[3]),
+      b: num(w, m[4]),
+      indicator: indicators.get(m[5]) ?? m[5],
+    })}`;
+  m = /^(\w+) (\S+) is far from its usual (\S+) \(modified z-score (\S+)\)$/.exec(f.message);
+  if (f.rule === 'outlier' && m)
+    return html`${w.t('quality_msg_outlier', {
+      metric: metric(m[1]),
+      value: num(w, m[2]),
+      usual: num(w, m[3]),
+      z: num(w, m[4]),
+    })}`;
+  m =
+    /^(\w+) (\S+) is (\S+)× its local median; in this month of earlier years it was (\S+)× \(modified z-score (\S+)\)$/.exec(
+      f.message,
+    );
+  if (f.rule === 'outlier' && m)
+    return html`${w.t('quality_msg_outlier_season', {
+      metric: metric(m[1]),
+      value: num(w, m[2]),
+      ratio: num(w, m[3]),
+      season: num(w, m[4]),
+      z: num(w, m[5]),
+    })}`;
+  return html`${ruleWord(w, f.rule)}${f.metric ? html` — ${metric(f.metric)}` : ''}`;
+}
+
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
   const query = readQuery(qualityQuery, ctx);
+  const cat = await catalogue(db);
+  const vi = ctx.lang === 'vi';
+  const metrics: Names = new Map(cat.metrics.map((m) => [m.metric_id, vi ? m.name_vi : m.name_en]));
+  const indicators: Names = new Map(
+    cat.indicators.map((i) => [i.indicator_id, vi ? i.name_vi : i.name_en]),
+  );
   const limit = ctx.query.limit ? query.limit : PAGE_LIMIT;
   // a code is read at the period's end, else today, as GET /api/quality reads it
   const unit = query.unit
@@ -97,7 +161,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
           ${data.by_rule.map(
             (r) =>
               html`<tr>
-                <th scope="row"><code>${r.rule}</code></th>
+                <th scope="row">${ruleWord(w, r.rule)} <code>${r.rule}</code></th>
                 <td>${severityBadge(w, r.severity)}</td>
                 <td class="num">${w.int(r.count)}</td>
               </tr>`,
@@ -174,10 +238,12 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
                     </td>
                     <td>${name(f.unit_id)}</td>
                     <td>${f.period ? w.period(f.period) : '—'}</td>
-                    <td>${f.metric ? html`<code>${f.metric}</code>` : '—'}</td>
-                    <td><code>${f.rule}</code></td>
+                    <td>
+                      ${f.metric ? html`${metrics.get(f.metric) ?? ''} <code>${f.metric}</code>` : '—'}
+                    </td>
+                    <td>${ruleWord(w, f.rule)} <code>${f.rule}</code></td>
                     <td>${severityBadge(w, f.severity)}</td>
-                    <td>${f.message}</td>
+                    <td>${findingText(w, f, metrics, indicators)}</td>
                     <td class="num">${valueText(w, f.value)}</td>
                     <td class="num">${f.line === null ? '—' : w.int(f.line)}</td>
                   </tr>`,

@@ -22,6 +22,24 @@ import { layout, href, type PageContext } from '../layout.ts';
 import type { PageData } from './index.ts';
 import { langField, planLabel, readQuery, unitChoices, visuallyHidden } from './common.ts';
 
+/**
+ * A month chooser whose words are the page's ("Tháng 7/2025"), whatever the browser's locale (a
+ * native month input shows the operating system's format): every month from the scheme's start.
+ */
+function monthSelect(ctx: PageContext, name: string, current: string, last: string) {
+  const months: string[] = [];
+  const end = current > last ? current : last;
+  for (let m = end; m >= '2022-01'; m = addMonths(m, -1)) months.push(m);
+  return html`<select name="${name}">
+    ${months.map(
+      (m) =>
+        html`<option value="${m}" ${m === current ? raw('selected') : ''}>
+          ${ctx.w.period(m)}
+        </option>`,
+    )}
+  </select>`;
+}
+
 export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
   const { w } = ctx;
   const query = readQuery(reportingQuery, ctx);
@@ -53,12 +71,10 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
       </select>
     </label>
     <label
-      >${w.t('reporting_from')}
-      <input type="month" name="from" value="${fromStart.slice(0, 7)}" />
+      >${w.t('reporting_from')} ${monthSelect(ctx, 'from', fromStart.slice(0, 7), lastMonth)}
     </label>
     <label
-      >${w.t('reporting_to')}
-      <input type="month" name="to" value="${toSpan.end.slice(0, 7)}" />
+      >${w.t('reporting_to')} ${monthSelect(ctx, 'to', toSpan.end.slice(0, 7), lastMonth)}
     </label>
     ${langField(ctx)}
     <button type="submit">${w.t('show')}</button>

@@ -1,5 +1,7 @@
 // Tasks (Nhiệm vụ): the plans' tasks read against today, overdue first — the deadline timeline,
-// a summary with overdue tasks by lead agency (links that filter), and every task in a table.
+// a summary with overdue tasks by lead agency (links that filter), and every task grouped by plan
+// with its counts (a collapsed <details> per plan: the whole list was 48,760 px tall), optionally
+// only the plans of one unit (plansInScope, the overview's and the pack's rule).
 import { listTasks } from '../../api/services/tasks.ts';
 import { listPlans } from '../../api/services/plans.ts';
 import { tasksQuery } from '../../api/schemas/tasks.ts';
@@ -14,7 +16,16 @@ import { renderPlot } from '../render/plot.ts';
 import { html, raw } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import type { PageData } from './index.ts';
-import { langField, planLabel, planStatusWord, readQuery, selectField } from './common.ts';
+import { statusForms } from './status-form.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
+import {
+  langField,
+  planLabel,
+  planStatusWord,
+  readQuery,
+  selectField,
+  unitChoices,
+} from './common.ts';
 
 const STATUSES = ['planned', 'in_progress', 'done', 'cancelled'] as const;
 
@@ -25,9 +36,10 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const plans = (await listPlans(db)).plans;
   const planById = new Map(plans.map((p) => [p.plan_id, p]));
   // the filters' choices: the groups and leads of the chosen plan (or of every plan)
-  const base = await listTasks(db, units, { plan: query.plan, as_of: asOf });
+  const base = await listTasks(db, units, { plan: query.plan, unit: query.unit, as_of: asOf });
   const filtered =
     query.group || query.lead || query.agency || query.status || query.overdue !== undefined;
+  const unit = query.unit ? findUnit(units, query.unit, asOf) : null;
   const data = filtered ? await listTasks(db, units, { ...query, as_of: asOf }) : base;
   const labels = chartLabels(ctx.lang);
 
@@ -36,6 +48,13 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     a.localeCompare(b, 'vi'),
   );
   const form = html`<form class="filters" method="get" action="/tasks">
+    ${selectField(
+      ctx,
+      'unit',
+      w.t('unit'),
+      unitChoices(ctx, units, null, null, unit),
+      unit?.unit_id,
+    )}
     ${selectField(
       ctx,
       'plan',
@@ -76,7 +95,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const byPlan = !query.plan;
   const lane = (t: (typeof data.tasks)[number]) =>
     byPlan
-      ? (planById.get(t.plan_id)?.document_no ?? t.plan_id)
+      ? (planById.get(t.plan_id)?.document_no ?? planById.get(t.plan_id)?.unit_name ?? '—')
       : (t.leads[0] ?? labels.unassigned);
   const timelineTitle = `${w.t('tasks_timeline')} (${w.t(byPlan ? 'tasks_timeline_by_plan' : 'tasks_timeline_by_lead')})`;
   const timeline = timelineChart(
@@ -96,7 +115,13 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     ].join('; '),
   });
 
-  const keep = { plan: query.plan, group: query.group, status: query.status, agency: query.agency };
+  const keep = {
+    unit: query.unit,
+    plan: query.plan,
+    group: query.group,
+    status: query.status,
+    agency: query.agency,
+  };
   const summary = html`<section aria-labelledby="summary">
     <h2 id="summary">${w.t('tasks_summary')}</h2>
     <div class="cards">
@@ -154,57 +179,75 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
     }
   </section>`;
 
-  const table = html`<table id="tasks-table">
-    <caption>
-      ${w.t('tasks_table')} — ${w.t('tasks_shown', { n: w.int(data.tasks.length) })}
-    </caption>
-    <thead>
-      <tr>
-        <th scope="col">${w.t('plan')}</th>
-        <th scope="col">${w.t('tasks_number')}</th>
-        <th scope="col">${w.t('group')}</th>
-        <th scope="col">${w.t('tasks_task')}</th>
-        <th scope="col">${w.t('lead')}</th>
-        <th scope="col">${w.t('partners')}</th>
-        <th scope="col">${w.t('tasks_deadline_text')}</th>
-        <th scope="col">${w.t('tasks_due_on')}</th>
-        <th scope="col">${w.t('tasks_progress')}</th>
-      </tr>
-    </thead>
-    <tbody>
-      ${data.tasks.map((t) => {
-        const style = taskStyle(taskState(t), labels);
-        const plan = planById.get(t.plan_id);
-        return html`<tr data-state="${style.id}">
-          <td>
-            <a href="${href(ctx, '/tasks', { plan: t.plan_id })}"
-              >${plan?.document_no ?? t.plan_id}</a
-            >
-          </td>
-          <td>${t.number}</td>
-          <td>${t.group_name ?? '—'}</td>
-          <td>${t.title}</td>
-          <td>${t.lead || '—'}</td>
-          <td>${t.partners || '—'}</td>
-          <td>${t.deadline_text ?? '—'}</td>
-          <td>${w.date(t.due_on)}</td>
-          <td>
-            <span class="task-state ${style.id}"
-              ><span aria-hidden="true">${style.icon}</span> ${style.word}</span
-            ><br /><span class="task-status" data-status="${t.status}"
-              >${planStatusWord(w, t.status)}${
-                t.status_as_of
-                  ? html` <span class="muted"
-                      >(${w.t('tasks_status_since', { date: w.date(t.status_as_of) })})</span
-                    >`
-                  : ''
-              }</span
-            >
-          </td>
-        </tr>`;
-      })}
-    </tbody>
-  </table>`;
+  const statusForm = await statusForms(ctx, { db, units }, 'task');
+  // every task, grouped by plan (its number and unit) with its counts; a plan opens on its own
+  // page or when it is the only one shown, else its group is collapsed
+  const byPlanId = new Map<string, typeof data.tasks>();
+  for (const t of data.tasks) byPlanId.set(t.plan_id, [...(byPlanId.get(t.plan_id) ?? []), t]);
+  const header = html`<thead>
+    <tr>
+      <th scope="col">${w.t('tasks_number')}</th>
+      <th scope="col">${w.t('group')}</th>
+      <th scope="col">${w.t('tasks_task')}</th>
+      <th scope="col">${w.t('lead')}</th>
+      <th scope="col">${w.t('partners')}</th>
+      <th scope="col">${w.t('tasks_deadline_text')}</th>
+      <th scope="col">${w.t('tasks_due_on')}</th>
+      <th scope="col">${w.t('tasks_progress')}</th>
+    </tr>
+  </thead>`;
+  const row = (t: (typeof data.tasks)[number]) => {
+    const style = taskStyle(taskState(t), labels);
+    return html`<tr data-state="${style.id}">
+      <td>${t.number}</td>
+      <td>${t.group_name ?? '—'}</td>
+      <td>${t.title}</td>
+      <td>${t.lead || '—'}</td>
+      <td>${t.partners || '—'}</td>
+      <td>${t.deadline_text ?? '—'}</td>
+      <td>${w.date(t.due_on)}</td>
+      <td>
+        <span class="task-state ${style.id}"
+          ><span aria-hidden="true">${style.icon}</span> ${style.word}</span
+        ><br /><span class="task-status" data-status="${t.status}"
+          >${planStatusWord(w, t.status)}${
+            t.status_as_of
+              ? html` <span class="muted"
+                  >(${w.t('tasks_status_since', { date: w.date(t.status_as_of) })})</span
+                >`
+              : ''
+          }</span
+        >${statusForm(t)}
+      </td>
+    </tr>`;
+  };
+  const table = html`<div id="tasks-table">
+    <p class="note">
+      ${w.t('tasks_shown', { n: w.int(data.tasks.length) })} —
+      ${w.t('tasks_groups', { n: w.int(byPlanId.size) })}
+    </p>
+    ${[...byPlanId].map(([planId, tasks]) => {
+      const p = planById.get(planId);
+      const late = tasks.filter((t) => t.overdue).length;
+      return html`<details
+        class="plan-group"
+        data-plan="${planId}"
+        ${byPlanId.size === 1 ? raw('open') : ''}
+      >
+        <summary>
+          <strong>${p ? planLabel(p) : w.t('plan')}</strong> —
+          ${w.t('tasks_group_counts', { n: w.int(tasks.length), k: w.int(late) })} ·
+          <a href="${href(ctx, '/tasks', { plan: planId })}">${w.t('tasks_only_plan')}</a>
+        </summary>
+        <table class="tasks-table">
+          ${header}
+          <tbody>
+            ${tasks.map(row)}
+          </tbody>
+        </table>
+      </details>`;
+    })}
+  </div>`;
 
   const plan = query.plan ? planById.get(query.plan) : undefined;
   return layout(ctx, {

@@ -3,6 +3,7 @@
 // its children with their key figures for a quarter, each linking to its own page and overview.
 import { unitDetail } from '../../api/services/units.ts';
 import { ranking } from '../../api/services/ranking.ts';
+import { shared } from '../render/memo.ts';
 import { unitScorecard } from '../../api/services/scorecard.ts';
 import { badRequest } from '../../api/errors.ts';
 import { isIsoDate } from '../../pipelines/normalize/calendar.ts';
@@ -17,8 +18,9 @@ import {
   headlineCards,
   levelWord,
   pageScope,
-  statusBadge,
-  statusCounts,
+  stateBadge,
+  stateCounts,
+  targetState,
 } from './common.ts';
 import type { PageData } from './index.ts';
 
@@ -39,11 +41,18 @@ const KINDS: Record<string, Key> = {
 /** The first day of the reform: figures of units created on it are rebuilt before it. */
 const REFORM_DAY = '2025-07-01';
 
+/** The date field: dd/mm/yyyy as a Vietnamese reader writes it, or ISO (links, the API). */
 function readDate(text: string | undefined): string | undefined {
-  if (text === undefined || text === '') return undefined;
-  if (!isIsoDate(text)) throw badRequest('INVALID_DATE', `invalid date: ${text} (YYYY-MM-DD)`);
-  return text;
+  if (text === undefined || text.trim() === '') return undefined;
+  const dmy = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(text.trim());
+  const iso = dmy ? `${dmy[3]}-${dmy[2].padStart(2, '0')}-${dmy[1].padStart(2, '0')}` : text.trim();
+  if (!isIsoDate(iso))
+    throw badRequest('INVALID_DATE', `invalid date: ${text} (DD/MM/YYYY or YYYY-MM-DD)`);
+  return iso;
 }
+
+/** A date as the field shows it, whatever the browser's locale (a date input shows the OS's). */
+const fieldDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
 
 const unitPath = (id: string) => `/unit/${encodeURIComponent(id)}`;
 
@@ -58,7 +67,10 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
   const scope = await pageScope(db, { ...ctx, today: detail.children_as_of }, u.unit_id, units);
   const quarter = formatPeriod(scope.quarter);
   const card = await unitScorecard(db, { unit: scope.unit, period: scope.quarter });
-  const counts = statusCounts(card.rows.flatMap((r) => r.targets));
+  // targets counted by the state they show: no verdict for a target without a figure this quarter
+  const counts = stateCounts(
+    card.rows.flatMap((r) => r.targets.map((t) => targetState(t, r.actual))),
+  );
   const names = new Map(card.rows.map((r) => [r.indicator_id, r]));
   const indicatorName = (id: string) => {
     const r = names.get(id);
@@ -71,7 +83,8 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     for (const id of KEY_INDICATORS) {
       figures.set(
         id,
-        await ranking(db, { indicator: id, unit: scope.unit, period: scope.quarter }),
+        // one ranking per indicator, unit and period for this data version (render/memo.ts)
+        await shared(ctx, db, ranking, { indicator: id, unit: scope.unit, period: scope.quarter }),
       );
     }
   }
@@ -99,12 +112,16 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     <dt>${w.t('valid_from')} / ${w.t('valid_to')}</dt>
     <dd>${validity(u.valid_from, u.valid_to)}</dd>
     <dt>${w.t('source')}</dt>
-    <dd class="muted">${u.source}</dd>
+    <dd class="muted">${sourceText(u.source)}</dd>
     <dt>${w.t('unit_links')}</dt>
     <dd>
       <a href="${href(ctx, '/', { unit: u.unit_id, period: quarter })}">${w.t('nav_overview')}</a>
       ·
       <a href="${href(ctx, '/pack', { unit: u.unit_id, period: quarter })}">${w.t('nav_pack')}</a>
+      ·
+      <a href="${href(ctx, '/api/template', { unit: u.unit_id, period: quarter })}"
+        >${w.t('upload_template')}</a
+      >
       ·
       ${KEY_INDICATORS.map(
         (id, i) =>
@@ -121,7 +138,17 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
     <form class="filters" method="get" action="${unitPath(u.unit_id)}">
       <label
         >${w.t('as_of')}
-        <input type="date" name="as_of" value="${asOf}" min="2022-01-01" />
+        <input
+          type="text"
+          name="as_of"
+          value="${fieldDate(asOf)}"
+          inputmode="numeric"
+          pattern="\\d{1,2}/\\d{1,2}/\\d{4}|\\d{4}-\\d{2}-\\d{2}"
+          placeholder="dd/mm/yyyy"
+          size="11"
+          aria-describedby="as-of-format"
+        />
+        <span class="muted" id="as-of-format">${w.t('date_format_hint')}</span>
       </label>
       ${ctx.lang === 'en' ? html`<input type="hidden" name="lang" value="en" />` : ''}
       <button type="submit">${w.t('show')}</button>
@@ -193,7 +220,7 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
                                   >`
                               : ''
                           }
-                          ${f?.target ? html`<br />${statusBadge(w, f.target.status)}` : ''}
+                          ${f?.target ? html`<br />${stateBadge(w, targetState(f.target, f.actual))}` : ''}
                         </td>`;
                       })}
                       <td>
@@ -265,4 +292,15 @@ function reform(ctx: PageContext, detail: UnitResponse): Html {
         : raw('')
     }
   </section>`;
+}
+
+/**
+ * A unit's source as stored: "data/units/provinces-2025.csv (NQ 60-NQ/TW; …)": the file path is
+ * for analysts (in <code>), the documents in parentheses are what a reader cites.
+ */
+function sourceText(source: string | null): Html {
+  if (!source) return html`—`;
+  const m = /^(\S+\.\w+)(?:\s+\((.*)\))?$/.exec(source);
+  if (!m) return html`${source}`;
+  return html`${m[2] ?? ''} <code>${m[1]}</code>`;
 }

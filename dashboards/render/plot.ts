@@ -32,6 +32,7 @@ export function renderPlot(options: Plot.PlotOptions, a11y: A11y): string {
       ? chart
       : [...chart.children].reverse().find((e) => e.tagName.toLowerCase() === 'svg');
   if (svg) {
+    fitToContainer(svg);
     svg.setAttribute('role', 'img');
     const title = document.createElement('title');
     title.textContent = a11y.title;
@@ -40,7 +41,53 @@ export function renderPlot(options: Plot.PlotOptions, a11y: A11y): string {
     svg.insertBefore(desc, svg.firstChild);
     svg.insertBefore(title, desc);
   }
+  // a legend reads at the chart's text size (Plot's swatches are 10 px)
+  for (const legend of chart.querySelectorAll('div[class$="-swatches"], div[class*="-swatches "]'))
+    legend.setAttribute('style', 'font-size:14px');
   return reindexIds(chart.outerHTML);
+}
+
+/** Charts narrower than this keep their size: sparklines sit in table cells. */
+const FIT_FROM = 300;
+
+/**
+ * A chart scales with its container (issue 15.6): the svg keeps Plot's viewBox and fills the
+ * width, up to 1.4 × its drawn width, its height following. Builders draw at about the main
+ * column's width with 14 px text, so the text stays at 14 px or more on a 1280 × 720 screen.
+ */
+function fitToContainer(svg: Element): void {
+  const width = Number(svg.getAttribute('width'));
+  if (!Number.isFinite(width) || width < FIT_FROM) return;
+  const own = svg.getAttribute('style');
+  svg.setAttribute(
+    'style',
+    `${own ? `${own.replace(/;\s*$/, '')};` : ''}width:100%;max-width:${Math.round(width * 1.4)}px;height:auto`,
+  );
+}
+
+// Rendered charts by what they were drawn from. Drawing is a pure function of a builder's input
+// (the same points, words and sizes give the same markup, ids included), and Plot on linkedom
+// costs 2–4 ms a chart: a page of 15 sparklines spent most of its time there (issue 15.7).
+const DRAWN = new Map<string, string>();
+const DRAWN_MAX = 1000;
+
+/**
+ * renderPlot(build(), a11y), kept under `input`: a key that names everything the chart is drawn
+ * from (the builder's data and options, the language), so equal keys are equal charts.
+ */
+export function renderPlotCached(
+  input: unknown,
+  build: () => Plot.PlotOptions,
+  a11y: A11y | ((options: Plot.PlotOptions) => A11y),
+): string {
+  const key = JSON.stringify([input, typeof a11y === 'function' ? null : a11y]);
+  const found = DRAWN.get(key);
+  if (found !== undefined) return found;
+  const options = build();
+  const markup = renderPlot(options, typeof a11y === 'function' ? a11y(options) : a11y);
+  DRAWN.set(key, markup);
+  if (DRAWN.size > DRAWN_MAX) DRAWN.delete(DRAWN.keys().next().value as string);
+  return markup;
 }
 
 const PLOT_ID = /\bid="(plot-(clip|marker)-\d+)"/g;

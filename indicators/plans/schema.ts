@@ -154,6 +154,11 @@ export const Note = z
     kind: z.enum(['inconsistency', 'ambiguity', 'omission', 'encoding']),
     clause: z.string().nullable(),
     text: z.string().min(1).describe('what the document says and why it does not add up'),
+    text_vi: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('the same note in Vietnamese: what a Vietnamese page shows (issue 15.2)'),
   })
   .strict();
 

@@ -296,16 +296,26 @@ describe('history and the current status', () => {
 
 describe('overdue follows the recorded status', () => {
   it('a task marked done leaves the overdue list, the counts and the overview', async () => {
+    // the overview (of the whole country by default) counts the tasks of the plans in its unit's
+    // scope (plansInScope) and links to the same list: GET /api/tasks?unit=VN&overdue=true
     const overdueOnPage = async () => {
       const res = await t.app.inject('/');
       expect(res.statusCode).toBe(200);
       const { document } = parseHTML(res.body);
-      const link = [...document.querySelectorAll('a')].find((a) =>
-        (a.getAttribute('href') ?? '').startsWith('/tasks?overdue=true'),
-      );
+      const link = document.querySelector('a[data-count="overdue"]');
+      const href = new URL(link?.getAttribute('href') ?? '', 'http://x');
+      expect([
+        href.pathname,
+        href.searchParams.get('unit'),
+        href.searchParams.get('overdue'),
+      ]).toEqual(['/tasks', 'VN', 'true']);
       return Number((link?.textContent ?? '').replace(/[^\d]/g, ''));
     };
+    const national = async () =>
+      tasksResponse.parse((await t.app.inject('/api/tasks?unit=VN&overdue=true')).json());
     const before = tasksResponse.parse((await t.app.inject('/api/tasks?overdue=true')).json());
+    // every plan sits under the country: its scope is every task
+    expect((await national()).summary.overdue).toBe(before.summary.overdue);
     expect(await overdueOnPage()).toBe(before.summary.overdue);
     const task = await overdueTask(KG);
     expect(
@@ -315,6 +325,7 @@ describe('overdue follows the recorded status', () => {
     const after = tasksResponse.parse((await t.app.inject('/api/tasks?overdue=true')).json());
     expect(after.summary.overdue).toBe(before.summary.overdue - 1);
     expect(after.tasks.some((x) => x.plan_id === KG && x.seq === task.seq)).toBe(false);
+    expect((await national()).summary.overdue).toBe(after.summary.overdue);
     expect(await overdueOnPage()).toBe(after.summary.overdue);
     // the same count as SQL over the view, by the status recorded
     const [{ n }] = await t.sql<{ n: number }>(

@@ -1,8 +1,10 @@
 // npm run bench (HTTP part): autocannon on loopback against a real `chitieu serve` on the demo
 // database, in another process. In one run, back to back: /api/health (the baseline), the
 // national scorecard, a long series, and the dashboards' overview and indicator pages; then the
-// uncached server time of each page against the API call it is drawn from. Medians and ratios go
-// to .bench/http.json.
+// uncached server time of each page against the API call it is drawn from (issue 15.7: within
+// 2×): the overview against GET /api/scorecard, the indicator page against GET /api/series at the
+// page's grain, the unit page against GET /api/units/:id; each pair alternated, a fresh URL per
+// request so the response cache never answers, medians of medians. Results go to .bench/http.json.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -124,10 +126,9 @@ try {
   // pages against the API call they are drawn from, each computed afresh (cache bypassed)
   const pairs: Record<string, [string, string]> = {
     overview: [targets.overview_page, targets.scorecard],
-    indicator: [
-      targets.indicator_page,
-      `/api/series?indicator=cccd_coverage&unit=VN&grain=quarter`,
-    ],
+    indicator: [targets.indicator_page, `/api/series?indicator=cccd_coverage&unit=VN&grain=month`],
+    unit: [`/unit/VN?period=${quarter}`, '/api/units/VN'],
+    'unit-province': ['/unit/p91@2025-07-01', '/api/units/p91@2025-07-01'],
   };
   const pageTimes: Record<string, { page_ms: number; api_ms: number; ratio: number }> = {};
   for (const [name, [page, api]] of Object.entries(pairs)) {
@@ -142,6 +143,9 @@ try {
       api_ms: median(apiMs),
       ratio: median(pageMs) / median(apiMs),
     };
+    console.log(
+      `  ${name}: page ${median(pageMs).toFixed(1)} ms, API ${median(apiMs).toFixed(1)} ms, ${(median(pageMs) / median(apiMs)).toFixed(2)}×`,
+    );
   }
   const result = {
     measured_at: new Date().toISOString(),

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useDemoApp } from '../api/app.ts';
 import { PROJECT_ROOT } from '../../pipelines/db/connect.ts';
 import { words } from '../../dashboards/i18n/index.ts';
-import { COMPARATORS } from '../../dashboards/pages/common.ts';
+import { COMPARATORS, targetState } from '../../dashboards/pages/common.ts';
 
 const t = useDemoApp();
 let admin: string;
@@ -59,20 +59,21 @@ describe('overview', () => {
       }
       for (const target of row.targets) {
         targets++;
+        // the state shown (issue 15.1): the engine's verdict only beside a figure of the quarter
         expect(page).toContain(
-          `${vi.status(target.status).word} ${COMPARATORS[target.comparator]}`,
+          `${vi.state(targetState(target, row.actual)).word} ${vi.t('target')}: ${COMPARATORS[target.comparator]}`,
         );
       }
     }
     // six on the catalogue's first indicators, and two 2023–2025 targets (one-stop desk
     // e-identification, results stored electronically) measured since issue 12
     expect(targets).toBe(8);
-    // the headline cards count the same statuses
-    for (const status of ['achieved', 'on_track', 'at_risk', 'off_track']) {
-      const n = card.rows
-        .flatMap((r: { targets: { status: string }[] }) => r.targets)
-        .filter((x: { status: string }) => x.status === status).length;
-      expect(page).toMatch(new RegExp(`${n} \\S+ ${vi.status(status).word}`));
+    // the headline cards count the same states
+    type Row = { actual: number | null; targets: { status: string }[] };
+    const shown = card.rows.flatMap((r: Row) => r.targets.map((x) => targetState(x, r.actual)));
+    for (const status of ['achieved', 'on_track', 'at_risk', 'off_track'] as const) {
+      const n = shown.filter((x: string) => x === status).length;
+      expect(page).toMatch(new RegExp(`${n} \\S+ ${vi.state(status).word}`));
     }
   });
 
@@ -126,7 +127,9 @@ describe('the quarterly pack', () => {
       await get('/api/tasks?plan=qd-740-2022-kien-giang&overdue=true&as_of=2025-12-31')
     ).json();
     expect(tasks.tasks.length).toBeGreaterThan(0);
-    expect(pack).toContain(`${vi.t('pack_overdue')} (${tasks.tasks.length},`);
+    expect(pack).toContain(
+      vi.t('pack_overdue_total', { n: tasks.tasks.length, date: vi.date('2025-12-31') }),
+    );
     expect(pack).toContain('qd-740-2022-kien-giang');
     expect(pack).not.toContain('kh-2024-ho-chi-minh');
   });
@@ -205,7 +208,9 @@ describe('the quarterly pack', () => {
     ]);
     const reviewed = (await get(url)).body;
     expect(reviewed).not.toBe(before);
-    expect(reviewed).toMatch(/Bản đã xem xét ngày \d\d:\d\d \d\d\/\d\d\/\d{4}/);
+    // who reviewed is named by the token's label, never by the token's id (issue 15.5)
+    expect(text(reviewed)).toMatch(/Số liệu đã được xem xét ngày \d\d:\d\d \d\d\/\d\d\/\d{4} \(/);
+    expect(reviewed).not.toMatch(/token:/);
     expect(text(reviewed)).toContain(`${vi.t('pack_differences')} ${vi.t('none')}`);
 
     // a correction arrives: An Giang's December CCCD figure is revised down
@@ -238,7 +243,7 @@ describe('the quarterly pack', () => {
     const after = text((await get(url)).body);
     expect(after).toContain(vi.pct(row.actual));
     expect(after).toContain(
-      `${row.name_vi} (${vi.t('actual')}) — ${vi.pct(row.actual)} ${vi.pct(nowRow.actual)}`,
+      `${row.name_vi} (${vi.t('actual')}) ${vi.pct(row.actual)} ${vi.pct(nowRow.actual)}`,
     );
     // ?current=1 shows today's figures
     const current = text((await get(`${url}&current=1`)).body);

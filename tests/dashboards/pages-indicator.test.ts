@@ -40,9 +40,19 @@ describe('GET /indicator/:id', () => {
     );
     const seriesMarks = countMarks(chartOf(document, 'series'));
     expect(seriesMarks['mark-actual']).toBe(s.points.filter((p) => p.actual !== null).length);
-    const rankingMarks = countMarks(chartOf(document, 'ranking'));
+    // the ranking is an HTML bar list (issue 15.1): a bar per child with a figure, and each
+    // child's state (a child with a figure and no target says so, never "no data")
     expect(r.rows.length).toBeGreaterThan(30);
-    expect(rankingMarks['mark-bar']).toBe(r.rows.filter((x) => x.actual !== null).length);
+    expect(document.querySelectorAll('table.ranking .bar.rank').length).toBe(
+      r.rows.filter((x) => x.actual !== null).length,
+    );
+    for (const x of r.rows) {
+      const state = document
+        .querySelector(`table.ranking tr[data-unit="${x.unit_id}"]`)
+        ?.getAttribute('data-state');
+      expect(state).toBe(x.target === null ? 'no_target' : state);
+      if (x.actual !== null) expect(state).not.toBe('no_figure');
+    }
 
     // the ranking table: every child the API ranks, in its order, linking to its own page
     const ranked = [...document.querySelectorAll('table.ranking tbody tr')];

@@ -101,7 +101,11 @@ describe('GET /plans/:id', () => {
     expect(inconsistencies.length).toBeGreaterThan(0);
     expect(kinds.slice(0, inconsistencies.length).every((k) => k === 'inconsistency')).toBe(true);
     const shown = rows.map((r) => text(r.querySelectorAll('td')[3]));
-    for (const n of d.notes) expect(shown).toContain(n.text.replace(/\s+/g, ' ').trim());
+    // Vietnamese first (issue 15.2): every note of this plan has its Vietnamese text
+    for (const n of d.notes) {
+      expect(n.text_vi).toBeTruthy();
+      expect(shown).toContain((n.text_vi ?? '').replace(/\s+/g, ' ').trim());
+    }
     expect(text(notes?.querySelector('p'))).toBe(
       vi.t('plans_notes_lead', {
         n: vi.int(d.notes.length),

@@ -51,8 +51,9 @@ describe('GET /unit', () => {
     expect(rows.map((r) => r.getAttribute('data-unit'))).toEqual(
       detail.children.map((c) => c.unit_id),
     );
+    // the date field shows the Vietnamese day/month/year whatever the browser's locale (15.6)
     expect((document.querySelector('input[name="as_of"]') as HTMLInputElement | null)?.value).toBe(
-      '2024-06-30',
+      '30/06/2024',
     );
   });
 

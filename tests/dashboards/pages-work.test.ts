@@ -9,6 +9,7 @@ import { tasksResponse, type TasksResponse } from '../../api/schemas/tasks.ts';
 import { proceduresResponse } from '../../api/schemas/procedures.ts';
 import { reportingResponse } from '../../api/schemas/reporting.ts';
 import { qualityResponse } from '../../api/schemas/quality.ts';
+import { offences } from '../browser/vi-text.ts';
 
 // pages read "today" from the clock; the demo's figures run to 2025-12, read on 2026-01-25
 // (registered before the app's hooks: the clock is faked before it starts, restored after it stops)
@@ -66,17 +67,21 @@ describe('/tasks', () => {
     expect(rows.filter((r) => r.getAttribute('data-state') === 'overdue')).toHaveLength(
       all.summary.overdue,
     );
-    // the same order as the API: the title of every row
-    expect(rows.map((r) => r.querySelectorAll('td')[3].textContent)).toEqual(
-      all.tasks.map((x) => x.title),
+    // grouped by plan (issue 15.6: the flat list was 48,760 px tall), plans in the order their
+    // first task comes in the API's list, each plan's tasks in the API's order
+    const plans = [...new Set(all.tasks.map((x) => x.plan_id))];
+    const grouped = plans.flatMap((id) => all.tasks.filter((x) => x.plan_id === id));
+    expect(p.$('details.plan-group').map((e) => e.getAttribute('data-plan'))).toEqual(plans);
+    expect(rows.map((r) => r.querySelectorAll('td')[2].textContent)).toEqual(
+      grouped.map((x) => x.title),
     );
     // the deadline as printed and the parsed date
     const first = rows[0].querySelectorAll('td');
-    expect(first[6].textContent).toBe(all.tasks[0].deadline_text ?? '—');
+    expect(first[5].textContent).toBe(all.tasks[0].deadline_text ?? '—');
     const [y, m, d] = (all.tasks[0].due_on as string).split('-');
-    expect(first[7].textContent).toBe(`${d}/${m}/${y}`);
-    expect(first[8].textContent).toContain('▲');
-    expect(first[8].textContent).toContain('Quá hạn');
+    expect(first[6].textContent).toBe(`${d}/${m}/${y}`);
+    expect(first[7].textContent).toContain('▲');
+    expect(first[7].textContent).toContain('Quá hạn');
     // every task's recorded status in Vietnamese words, with the day it took effect
     const words: Record<string, string> = {
       planned: 'Chưa thực hiện',
@@ -85,7 +90,7 @@ describe('/tasks', () => {
       cancelled: 'Đã hủy',
     };
     for (const [i, row] of rows.entries()) {
-      const x = all.tasks[i];
+      const x = grouped[i];
       const cell = row.querySelector('.task-status');
       expect(cell?.getAttribute('data-status')).toBe(x.status);
       expect(cell?.textContent).toContain(words[x.status]);
@@ -158,8 +163,8 @@ describe('/tasks', () => {
     expect(p.document.documentElement.getAttribute('lang')).toBe('en');
     expect(p.text('h1')).toEqual(['Plan tasks']);
     const cells = p.$('#tasks-table tbody tr')[0].querySelectorAll('td');
-    expect(cells[7].textContent).toMatch(/^\d{2} [A-Z][a-z]{2} \d{4}$/);
-    expect(cells[8].textContent).toContain('Overdue');
+    expect(cells[6].textContent).toMatch(/^\d{2} [A-Z][a-z]{2} \d{4}$/);
+    expect(cells[7].textContent).toContain('Overdue');
     expect(p.body).toContain('<input type="hidden" name="lang" value="en" />');
     linksKeepLang(p);
   });
@@ -243,8 +248,13 @@ describe('/reporting', () => {
     const body = await api('/api/reporting?unit=VN&from=2025-01&to=2025-12', reportingResponse);
     const p = await page('/reporting');
     expect(p.text('h1')).toEqual([`Tình hình báo cáo — ${body.unit.name}`]);
-    expect(p.$('input[name="from"]')[0].getAttribute('value')).toBe('2025-01');
-    expect(p.$('input[name="to"]')[0].getAttribute('value')).toBe('2025-12');
+    // months chosen from a list in the page's words, not the browser's month input (15.6)
+    const chosen = (name: string) =>
+      p
+        .$(`select[name="${name}"] option[selected]`)
+        .map((o) => [o.getAttribute('value'), o.textContent?.trim()]);
+    expect(chosen('from')).toEqual([['2025-01', 'Tháng 1/2025']]);
+    expect(chosen('to')).toEqual([['2025-12', 'Tháng 12/2025']]);
     const head = p.$('#reporting-grid thead th');
     expect(head).toHaveLength(1 + 12);
     expect(p.$('#reporting-grid tbody tr')).toHaveLength(body.units.length);
@@ -311,9 +321,17 @@ describe('/quality', () => {
     expect(p.nums('#quality-by-severity')).toEqual(Object.values(body.by_severity));
     const rows = p.$('#quality-findings tbody tr');
     expect(rows).toHaveLength(Math.min(body.total, 200));
-    expect(rows.map((r) => r.querySelectorAll('td')[6].textContent)).toEqual(
-      body.findings.slice(0, 200).map((f) => f.message),
-    );
+    // the engine's message in English; in Vietnamese the finding said from its rule code and
+    // figures (issue 15.2): no English word, metric id or rule id outside <code>
+    const english = await page('/quality?lang=en');
+    expect(
+      english.$('#quality-findings tbody tr').map((r) => r.querySelectorAll('td')[6].textContent),
+    ).toEqual(body.findings.slice(0, 200).map((f) => f.message));
+    for (const r of rows) {
+      const said = r.querySelectorAll('td')[6].textContent ?? '';
+      expect(said.length).toBeGreaterThan(10);
+      expect(offences(said)).toEqual([]);
+    }
     expect(p.$('#capped')).toHaveLength(0);
     // a value in the reader's number format
     const big = body.findings.find((f) => f.value !== null && Number(f.value) >= 1000);
