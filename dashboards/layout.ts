@@ -40,7 +40,7 @@ function accountBox(ctx: PageContext): Html {
     >`;
   }
   return html`<form class="account" method="post" action="${href(ctx, '/logout')}">
-    <span>${w.t('signin_as', { login: viewer.login, role: viewer.role })}</span>
+    <span>${w.t('signin_as', { login: viewer.login, role: w.t(`role_${viewer.role}`) })}</span>
     ${raw(viewer.csrfField)}<button type="submit">${w.t('signout_submit')}</button>
   </form>`;
 }

@@ -22,7 +22,9 @@ const CODES: Record<EntryRule, string> = {
 };
 
 /** Who recorded, as history and the audit name them. */
-export const recorderOf = (p: Principal) => `token:${p.token_id} (${p.label})`;
+/** Who recorded a status: a signed-in user by login, a token by its id and label. */
+export const recorderOf = (p: Principal) =>
+  p.source === 'session' ? p.token_id : `token:${p.token_id} (${p.label})`;
 
 /**
  * Records `body` for item `seq` of `planId` on the writer connection; returns the change as

@@ -151,7 +151,7 @@ describe('the planner form on /tasks', () => {
     expect(detail.task.history.at(-1)).toMatchObject({
       status: 'done',
       note: 'Đã hoàn thành theo báo cáo số 12',
-      recorded_by: 'token:user:hcm.planner (hcm.planner)',
+      recorded_by: 'user:hcm.planner',
     });
     const again = await get(t.app, planner, `/tasks?plan=${PLAN}`);
     expect(again.body).toContain('Đã hoàn thành theo báo cáo số 12');

@@ -79,7 +79,7 @@ describe('signing in', () => {
     expect(set).toMatch(/^chitieu=[\w-]{43}; Path=\/; HttpOnly; SameSite=Lax$/);
     const page = await get(t.app, b, '/');
     expect(page.statusCode).toBe(200);
-    expect(page.body).toContain('Đăng nhập: an.nguyen (viewer)');
+    expect(page.body).toContain('Đăng nhập: an.nguyen (người xem)');
     expect(page.headers['cache-control']).toBe('private, no-store');
     // the pre-session's id no longer names anything
     const stale = await t.app.inject({ url: '/', headers: { cookie: before! } });
@@ -149,7 +149,7 @@ describe('signing in', () => {
     expect(String(res.headers['set-cookie'])).toMatch(
       /^__Host-chitieu=[\w-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax$/,
     );
-    expect((await get(t.app, b, '/')).body).toContain('Đăng nhập: neighbour (viewer)');
+    expect((await get(t.app, b, '/')).body).toContain('Đăng nhập: neighbour (người xem)');
     // the plain-HTTP name means nothing over TLS
     const plain = await t.app.inject({
       url: '/',
@@ -302,7 +302,7 @@ describe('a one-time password', () => {
     });
     expect(done.statusCode).toBe(303);
     expect(b.cookie).not.toBe(held);
-    expect((await get(t.app, b, '/')).body).toContain('Đăng nhập: new.officer (viewer)');
+    expect((await get(t.app, b, '/')).body).toContain('Đăng nhập: new.officer (người xem)');
     const old = await signIn(t.app, browser('10.8.0.2'), 'new.officer', oneTime!);
     expect(old.statusCode).toBe(401);
     const fresh = await signIn(
