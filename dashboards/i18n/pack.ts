@@ -54,6 +54,13 @@ export const vi = {
   pack_print_pdf: 'Tải bản PDF để in, ký',
   pack_review_title: 'Xác nhận đã xem xét số liệu',
   pack_role_admin: 'quản trị viên',
+  pack_locked_revisions: 'Số liệu được sửa sau khi kỳ đã phê duyệt',
+  pack_locked_unit: 'Đơn vị',
+  pack_locked_figure: 'Kỳ · số liệu',
+  pack_locked_before: 'Khi phê duyệt',
+  pack_locked_after: 'Sau khi sửa',
+  pack_locked_approval: 'Phê duyệt',
+  pack_locked_approved: '{period} đã phê duyệt lúc {date} ({by}); sửa lúc {at}',
 } as const satisfies Record<string, string>;
 
 export const en: Record<keyof typeof vi, string> = {
@@ -109,4 +116,11 @@ export const en: Record<keyof typeof vi, string> = {
   pack_print_pdf: 'Download the PDF to print and sign',
   pack_review_title: 'Confirm the figures as reviewed',
   pack_role_admin: 'administrator',
+  pack_locked_revisions: 'Figures revised after their period was approved',
+  pack_locked_unit: 'Unit',
+  pack_locked_figure: 'Period · figure',
+  pack_locked_before: 'When approved',
+  pack_locked_after: 'Revised',
+  pack_locked_approval: 'Approval',
+  pack_locked_approved: '{period} approved at {date} ({by}); revised at {at}',
 };

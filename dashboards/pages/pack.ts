@@ -33,6 +33,7 @@ import {
   summarySection,
 } from '../render/pack-sections.ts';
 import type { PageData } from './index.ts';
+import { approvedRevisions, type ApprovedRevision } from '../../indicators/approvals.ts';
 
 export interface PackPage {
   data: PackData;
@@ -40,6 +41,8 @@ export interface PackPage {
   /** differences between the reviewed pack and today's data (empty without a review) */
   differences: ReturnType<typeof packDifferences>;
   showing: 'reviewed' | 'current';
+  /** figures of the unit's subtree revised after their period was approved (flagged loads) */
+  lockedRevisions: Array<ApprovedRevision & { unit_name: string }>;
 }
 
 export async function loadPack(
@@ -51,12 +54,19 @@ export async function loadPack(
 ): Promise<PackPage> {
   const now = await packData(db, units, unit, quarter);
   const review = await latestReview(db, now.unit.unit_id, now.quarter);
-  if (!review) return { data: now, review: null, differences: [], showing: 'current' };
+  const lockedRevisions = (await approvedRevisions(db, now.unit.unit_id, quarter)).map((r) => ({
+    ...r,
+    unit_name: units.get(r.unit_id)?.name ?? r.unit_code ?? r.unit_id,
+  }));
+  if (!review) {
+    return { data: now, review: null, differences: [], showing: 'current', lockedRevisions };
+  }
   return {
     data: current ? now : review.snapshot,
     review,
     differences: packDifferences(review.snapshot, now),
     showing: current ? 'current' : 'reviewed',
+    lockedRevisions,
   };
 }
 
@@ -137,6 +147,44 @@ export function packBody(ctx: PageContext, page: PackPage, options: { forms: boo
         }
       </section>`
     : '';
+  // an approved figure revised afterwards (an admin's load, flagged): listed whether or not the
+  // pack was reviewed, because the approval is what the committee relied on
+  const locked =
+    page.lockedRevisions.length === 0
+      ? ''
+      : html`<section aria-labelledby="locked-revisions">
+          <h2 id="locked-revisions">${w.t('pack_locked_revisions')}</h2>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">${w.t('pack_locked_unit')}</th>
+                <th scope="col">${w.t('pack_locked_figure')}</th>
+                <th scope="col" class="num">${w.t('pack_locked_before')}</th>
+                <th scope="col" class="num">${w.t('pack_locked_after')}</th>
+                <th scope="col">${w.t('pack_locked_approval')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${page.lockedRevisions.map(
+                (r) =>
+                  html`<tr>
+                    <td>${r.unit_name}</td>
+                    <td>${w.period(r.period)} · <code>${r.metric}</code></td>
+                    <td class="num">${w.int(r.previous_value)}</td>
+                    <td class="num">${w.int(r.value)}</td>
+                    <td>
+                      ${w.t('pack_locked_approved', {
+                        period: w.period(r.approved_period),
+                        date: w.dateTime(r.approved_at),
+                        by: reviewerName(ctx, r.approved_by),
+                        at: w.dateTime(r.flagged_at),
+                      })}
+                    </td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>
+        </section>`;
   const recipients = national
     ? [
         w.t('pack_recipient_national_1'),
@@ -164,7 +212,7 @@ export function packBody(ctx: PageContext, page: PackPage, options: { forms: boo
       })}
       ${d.synthetic ? html`<p class="doc-synthetic">${w.t('pack_synthetic_doc')}</p>` : ''}
       ${reviewed} ${summarySection(ctx, d)} ${chartsSection(ctx, d)} ${overdueSection(ctx, d)}
-      ${lateSection(ctx, d)} ${caveatsSection(ctx, d)} ${differences}
+      ${lateSection(ctx, d)} ${caveatsSection(ctx, d)} ${differences} ${locked}
       ${recipientsAndSignature(w, recipients, {
         for: w.t('pack_sign_for'),
         title: w.t('pack_sign_title'),

@@ -138,6 +138,16 @@ describe('an approved period', () => {
         batch_id: revised.json().batchId,
       },
     ]);
+    // the quarterly pack lists it, in words, with the figure before and after
+    const pack = await t.app.inject({ url: '/pack?unit=VN&period=2026-Q1' });
+    expect(pack.statusCode, pack.body).toBe(200);
+    const section = /<section aria-labelledby="locked-revisions">([\s\S]*?)<\/section>/.exec(
+      pack.body,
+    );
+    expect(section?.[1]).toContain('Số liệu được sửa sau khi kỳ đã phê duyệt');
+    expect(section?.[1]).toContain('<td>Hà Nội</td>');
+    expect(section?.[1]).toMatch(/<td class="num">100<\/td>\s*<td class="num">102<\/td>/);
+    expect(section?.[1]).toContain('Quý I/2026 đã phê duyệt');
     // another quarter, another unit's subtree: nothing
     expect(
       await t.app.warehouse.read((db) => approvedRevisions(db, 'VN', readPeriod('2026-Q2'))),
