@@ -4,11 +4,11 @@ import { parseArgs } from 'node:util';
 import { userInfo } from 'node:os';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
-import { findUnit, LookupError, readPeriod } from '../../pipelines/normalize/lookup.ts';
+import { findUnit, readPeriod } from '../../pipelines/normalize/lookup.ts';
 import { periodEnd } from '../../pipelines/normalize/periods.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
 import { approve } from '../../indicators/approvals.ts';
-import { usageError } from '../errors.ts';
+import { lookup, usageError } from '../errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import type { Io } from '../io.ts';
 
@@ -29,15 +29,8 @@ export async function run(args: string[], io: Io): Promise<number> {
   const db = await Database.open(databasePath(io.env));
   try {
     const index = new UnitIndex(await allUnits(db));
-    let unit;
-    let period;
-    try {
-      period = readPeriod(values.period);
-      unit = findUnit(index, values.unit, periodEnd(period));
-    } catch (error) {
-      if (error instanceof LookupError) throw usageError(error.message);
-      throw error;
-    }
+    const period = lookup(() => readPeriod(values.period as string));
+    const unit = lookup(() => findUnit(index, values.unit as string, periodEnd(period)));
     const { approval, created } = await approve(
       db,
       unit,

@@ -5,9 +5,9 @@ import { scorecard, type Scorecard } from '../../indicators/scorecard.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
 import { periodEnd } from '../../pipelines/normalize/periods.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
-import { findUnit, LookupError, readPeriod } from '../../pipelines/normalize/lookup.ts';
+import { findUnit, readPeriod } from '../../pipelines/normalize/lookup.ts';
 import { STATUS_LABELS } from '../../indicators/i18n/status.ts';
-import { usageError } from '../errors.ts';
+import { lookup, usageError } from '../errors.ts';
 import type { Io } from '../io.ts';
 import { COMMAND_HELP } from '../help.ts';
 
@@ -46,16 +46,6 @@ export function renderScorecard(card: Scorecard, colour: boolean): string[] {
     }
   }
   return lines;
-}
-
-/** A unit or period read from the arguments; one that names nothing is a usage error. */
-function lookup<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof LookupError) throw usageError(error.message);
-    throw error;
-  }
 }
 
 export async function run(args: string[], io: Io): Promise<number> {

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Database, databasePath } from '../../pipelines/db/connect.ts';
 import { allUnits } from '../../pipelines/load/units.ts';
-import { findUnit, LookupError, readPeriod } from '../../pipelines/normalize/lookup.ts';
+import { findUnit, readPeriod } from '../../pipelines/normalize/lookup.ts';
 import { periodEnd } from '../../pipelines/normalize/periods.ts';
 import { UnitIndex } from '../../pipelines/normalize/units.ts';
 import {
@@ -13,21 +13,11 @@ import {
   templateFileName,
   templateXlsx,
 } from '../../indicators/template.ts';
-import { usageError } from '../errors.ts';
+import { lookup, usageError } from '../errors.ts';
 import { COMMAND_HELP } from '../help.ts';
 import type { Io } from '../io.ts';
 
 export const help = COMMAND_HELP.template;
-
-/** A unit or period read from the arguments; one that names nothing is a usage error. */
-function lookup<T>(read: () => T): T {
-  try {
-    return read();
-  } catch (error) {
-    if (error instanceof LookupError) throw usageError(error.message);
-    throw error;
-  }
-}
 
 export async function run(args: string[], io: Io): Promise<number> {
   const { values } = parseArgs({
