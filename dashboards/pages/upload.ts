@@ -22,7 +22,8 @@ import {
   sessionPrincipal,
   signedIn,
 } from '../../api/plugins/session.ts';
-import { fieldOptions, loadedBy, receive, reportDetail } from '../../api/routes/ingest.ts';
+import { fieldOptions, loadedBy, reportDetail } from '../../api/routes/ingest.ts';
+import { receive, receiveLimits } from '../../api/routes/receive.ts';
 import {
   fileSha256,
   PREVIEW_PREFIX,
@@ -137,16 +138,7 @@ export default async function uploadPages(fastify: FastifyInstance) {
       const dir = mkdtempSync(join(tmpdir(), PREVIEW_PREFIX));
       let kept = false;
       try {
-        const upload = await receive(request, dir, {
-          size: limit,
-          idleMs: fastify.config.uploadIdleMs,
-          ...(principal.role === 'reporter'
-            ? {
-                maxRows: fastify.config.reporterUploadMaxRows,
-                rowSetting: 'CHITIEU_REPORTER_UPLOAD_MAX_ROWS',
-              }
-            : { maxRows: fastify.config.uploadMaxRows, rowSetting: 'CHITIEU_UPLOAD_MAX_ROWS' }),
-        });
+        const upload = await receive(request, dir, receiveLimits(fastify.config, principal.role));
         // the token travelled inside the multipart body: checked now that the body is read
         request.body = upload.form;
         const ctx = pageContext(fastify, request, reply);

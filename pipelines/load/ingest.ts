@@ -15,8 +15,16 @@ import { planColumns } from './columns.ts';
 import { derivedChecks, statedPeriods } from './derived.ts';
 import { periodConflict } from './form.ts';
 import { fastPath } from './fast.ts';
-import { formatOf, problemFile, readParts, type Format, type Source } from './formats.ts';
+import {
+  formatOf,
+  problemFile,
+  readParts,
+  type Format,
+  type Parts,
+  type Source,
+} from './formats.ts';
 import { generalPath } from './general.ts';
+import { readChannel, readPartsInThread } from './read-thread.ts';
 import { errorAt, type Problem } from './problems.ts';
 import { loadReference } from './reference.ts';
 import {
@@ -175,7 +183,14 @@ async function run(
     const message = `unreadable --period "${options.period}"`;
     return rejected([errorAt(source.file, null, null, options.period, 'period', message)]);
   }
-  const read = await readParts(source);
+  const thread = options.readInThread === true;
+  readChannel.publish({ phase: 'start', file: source.file, thread });
+  let read: Parts;
+  try {
+    read = thread ? await readPartsInThread(source) : await readParts(source);
+  } finally {
+    readChannel.publish({ phase: 'end', file: source.file, thread });
+  }
   report.encoding = read.encoding;
   report.notes = [...read.notes];
   if (read.problems.length > 0) return rejected(read.problems);

@@ -62,6 +62,11 @@ export interface IngestOptions {
    * and 'flag' it (default: an admin, the CLI)
    */
   lockedRevisions?: 'refuse' | 'flag';
+  /**
+   * read the file on a worker thread (read-thread.ts), so that a large workbook does not hold the
+   * event loop: the server's uploads; the CLI reads in-process
+   */
+  readInThread?: boolean;
   /** told as the pipeline moves on: reading, validating, comparing, writing (progress display) */
   onStage?: (stage: IngestStage) => void;
   /**

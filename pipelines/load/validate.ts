@@ -23,6 +23,9 @@ import { fillTable } from './scratch.ts';
 import { sqlString } from './sql.ts';
 import type { StageTables } from './stage.ts';
 
+/** Rows (and values) a conflicting duplicate lists before "and N more". */
+const LISTED = 5;
+
 /** The rules of number problems whose message depends on the file's convention. */
 const NUMBER_RULES = new Set([
   'formula',
@@ -254,9 +257,15 @@ export async function rowErrors(
       select unit_id, period, metric from ${t.repeated} where distinct_values > 1)
     select last(t.part order by t.part, t.line), last(t.line order by t.part, t.line),
         last(t.column_name order by t.part, t.line),
-        string_agg(t.value_raw, ' / ' order by t.part, t.line), 'conflicting_duplicate',
+        -- the first rows only: a file may repeat one figure 30,000 times
+        array_to_string(list_slice(list(t.value_raw order by t.part, t.line), 1, ${LISTED}), ' / ')
+          || case when count(*) > ${LISTED} then ' / …' else '' end,
+        'conflicting_duplicate',
         'the same unit, period and metric appear on rows '
-          || string_agg(p.label || t.line, ', ' order by t.part, t.line) || ' with different values'
+          || array_to_string(
+               list_slice(list(p.label || t.line order by t.part, t.line), 1, ${LISTED}), ', ')
+          || case when count(*) > ${LISTED} then ' and ' || (count(*) - ${LISTED}) || ' more' else '' end
+          || ' with different values'
       from ${t.typed} t semi join conflicts c using (unit_id, period, metric)
       join ${t.parts} p on p.part::integer = t.part
       where t.value is not null

@@ -38,7 +38,7 @@ export interface Sniffed {
   sheet?: string;
   /** the period a form's title or its sheet's name states (see ../load/table.ts) */
   stated?: { value: string; from: 'title' | 'sheet'; text: string };
-  /** a form's data rows as read (small by nature), for checking derived columns */
+  /** a form's data rows as read, for checking derived columns (up to 10,000: load/form.ts) */
   rows?: Array<{ number: number; values: Array<string | null> }>;
 }
 

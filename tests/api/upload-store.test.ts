@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { fileSha256, PREVIEW_PREFIX, PreviewStore } from '../../api/routes/upload-store.ts';
-import { sweepStaleUploads } from '../../api/routes/ingest.ts';
+import { sweepStaleUploads } from '../../api/routes/receive.ts';
 import type { IngestReport } from '../../pipelines/load/ingest.ts';
 
 function kept(store: PreviewStore, owner = 'user:a') {

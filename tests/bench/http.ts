@@ -4,9 +4,13 @@
 // uncached server time of each page against the API call it is drawn from (issue 15.7: within
 // 2×): the overview against GET /api/scorecard, the indicator page against GET /api/series at the
 // page's grain, the unit page against GET /api/units/:id; each pair alternated, a fresh URL per
-// request so the response cache never answers, medians of medians. Results go to .bench/http.json.
+// request so the response cache never answers, medians of medians. Last, /api/health while a
+// 1 M-cell workbook is uploaded (issue 16.9: the server keeps answering while a file is read):
+// one request after another, their latency against the same pings on the idle server. Results go
+// to .bench/http.json.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import ExcelJS from 'exceljs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 // autocannon ships no types; the part used here is small
@@ -87,6 +91,76 @@ async function uncached(url: string, n: number): Promise<number> {
   return median(times);
 }
 
+/** /api/health one request after another until `until` settles: each latency, ms. */
+async function pings(url: string, until: Promise<unknown>): Promise<number[]> {
+  let done = false;
+  void until.finally(() => (done = true));
+  const times: number[] = [];
+  while (!done) {
+    const started = performance.now();
+    await (await fetch(url)).arrayBuffer();
+    times.push(performance.now() - started);
+  }
+  return times;
+}
+
+/** A long table of `rows` figures, 4 cells a row, written as a workbook without holding it. */
+async function workbook(path: string, rows: number): Promise<void> {
+  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path });
+  const sheet = book.addWorksheet('Sheet1');
+  sheet.addRow(['unit_code', 'period', 'metric', 'value']).commit();
+  for (let i = 0; i < rows; i++) {
+    const period = `${2000 + (i % 25)}-${String((i % 12) + 1).padStart(2, '0')}`;
+    sheet.addRow(['01', period, 'cccd_issued', 1 + (i % 25)]).commit();
+  }
+  sheet.commit();
+  await book.commit();
+}
+
+/** Health's latency while a 1 M-cell workbook is uploaded (a dry run), against the idle server. */
+async function healthDuringUpload(base: string) {
+  const path = join(dir, 'upload-1m-cells.xlsx');
+  await workbook(path, 249_999);
+  const token = execFileSync(
+    process.execPath,
+    [chitieu, 'token', 'create', '--role', 'admin', '--label', 'bench'],
+    { env, encoding: 'utf8' },
+  )
+    .trim()
+    .split('\n')
+    .pop()!;
+  const idle = await pings(`${base}/api/health`, new Promise((r) => setTimeout(r, 3000)));
+  const body = new FormData();
+  body.append('dry_run', 'true');
+  body.append('file', new Blob([readFileSync(path)]), 'upload-1m-cells.xlsx');
+  const started = performance.now();
+  const sent = fetch(`${base}/api/ingest`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body,
+  }).then(async (r) => ({ status: r.status, body: await r.text() }));
+  const during = await pings(`${base}/api/health`, sent);
+  const answer = await sent;
+  const uploadS = (performance.now() - started) / 1000;
+  if (answer.status !== 200)
+    throw new Error(`upload: ${answer.status} ${answer.body.slice(0, 300)}`);
+  const stats = (xs: number[]) => ({
+    n: xs.length,
+    median_ms: median(xs),
+    max_ms: Math.max(...xs),
+  });
+  const result = {
+    upload_s: uploadS,
+    idle: stats(idle),
+    during: stats(during),
+    median_ratio: median(during) / median(idle),
+  };
+  console.log(
+    `  health during a 1 M-cell upload (${uploadS.toFixed(1)} s): ${during.length} answers, median ${median(during).toFixed(1)} ms (idle ${median(idle).toFixed(1)} ms), max ${Math.max(...during).toFixed(0)} ms`,
+  );
+  return result;
+}
+
 rmSync(db, { force: true });
 console.log('building the demo database …');
 execFileSync(process.execPath, [chitieu, 'demo'], { env, stdio: 'ignore' });
@@ -147,6 +221,7 @@ try {
       `  ${name}: page ${median(pageMs).toFixed(1)} ms, API ${median(apiMs).toFixed(1)} ms, ${(median(pageMs) / median(apiMs)).toFixed(2)}×`,
     );
   }
+  const upload = await healthDuringUpload(base);
   const result = {
     measured_at: new Date().toISOString(),
     repeat: REPEAT,
@@ -160,6 +235,7 @@ try {
     },
     errors,
     uncached_page_vs_api: pageTimes,
+    health_during_upload: upload,
   };
   writeFileSync(join(dir, 'http.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));

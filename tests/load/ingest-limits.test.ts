@@ -156,6 +156,28 @@ describe('the value a warning quotes', () => {
   });
 });
 
+describe('one figure repeated thirty thousand times with different values', () => {
+  it('is one error listing the first five rows and values, not thirty thousand', async () => {
+    const lines = ['unit_code,period,metric,value'];
+    for (let i = 0; i < 30_000; i++) lines.push(`01,2024-03,cccd_issued,${i}`);
+    const path = join(template.dir, 'repeated.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const db = await template.copy('repeated');
+    try {
+      const r = await ingestFile(db, path);
+      expect(r).toMatchObject({ status: 'rejected', errorCount: 1 });
+      expect(r.errors[0]).toMatchObject({
+        rule: 'conflicting_duplicate',
+        value: '0 / 1 / 2 / 3 / 4 / …',
+        message:
+          'the same unit, period and metric appear on rows 2, 3, 4, 5, 6 and 29995 more with different values',
+      });
+    } finally {
+      db.close();
+    }
+  });
+});
+
 describe('a file of many read buffers', () => {
   it('stores each figure with its own line, whichever read takes it', async () => {
     // DuckDB reads a large file in buffers, in parallel: the fast path numbers rows by their
