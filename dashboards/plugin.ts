@@ -165,7 +165,12 @@ export default async function dashboards(
       const units = await fastify.warehouse.units();
       const render = () =>
         fastify.warehouse.read((db) =>
-          page.render(ctx, { db, units, params: (request.params ?? {}) as Record<string, string> }),
+          page.render(ctx, {
+            db,
+            units,
+            params: (request.params ?? {}) as Record<string, string>,
+            spread: fastify.warehouse.spread,
+          }),
         );
       // a signed-in reader's page holds their name and CSRF token: made for them, kept by nobody
       if (ctx.viewer) {

@@ -1,6 +1,7 @@
 // A unit's children ranked on one indicator in one period (direction-aware), each with its most
 // relevant binding target; children without a figure stay in the list, last.
 import type { Database } from '../../pipelines/db/connect.ts';
+import { inTurn, type Spread } from '../../pipelines/db/spread.ts';
 import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
 import type { Unit } from '../../pipelines/normalize/units.ts';
 import type { FigurePeriod } from '../../pipelines/normalize/lookup.ts';
@@ -22,15 +23,21 @@ export interface RankingParams {
   period: FigurePeriod;
 }
 
-export async function ranking(db: Database, params: RankingParams): Promise<RankingResponse> {
+export async function ranking(
+  db: Database,
+  params: RankingParams,
+  spread: Spread = inTurn,
+): Promise<RankingResponse> {
   const { unit } = params;
   const period = formatPeriod(params.period);
   const end = periodEnd(params.period);
   const indicator = await requireIndicator(db, params.indicator);
   const key = { u: unit.unit_id, i: indicator.indicator_id, p: period, d: end };
   // grain: one row per child of $u in existence on $d, with its figure and binding targets
-  const rows = await db.all<Omit<Row, 'rank' | 'target'> & Nullable<Target>>(
-    `with children as (
+  const [rows, [own], stamp] = await spread(db, [
+    (db) =>
+      db.all<Omit<Row, 'rank' | 'target'> & Nullable<Target>>(
+        `with children as (
        select unit_id, code, full_name as name, level from core.units
        where parent_id = $u and (valid_from is null or valid_from <= $d::date)
          and (valid_to is null or valid_to >= $d::date)
@@ -53,13 +60,16 @@ export async function ranking(db: Database, params: RankingParams): Promise<Rank
      from children c
      left join core.actuals a on a.unit_id = c.unit_id and a.indicator_id = $i and a.period = $p
      left join bound b on b.unit_id = c.unit_id and b.pick = 1`,
-    key,
-  );
-  const [own] = await db.all<Figure>(
-    `select ${FIGURE} from (select 1) left join core.actuals a
+        key,
+      ),
+    (db) =>
+      db.all<Figure>(
+        `select ${FIGURE} from (select 1) left join core.actuals a
        on a.unit_id = $u and a.indicator_id = $i and a.period = $p`,
-    { u: key.u, i: key.i, p: key.p },
-  );
+        { u: key.u, i: key.i, p: key.p },
+      ),
+    (db) => dataStamp(db),
+  ]);
   const sign = indicator.direction === 'down' ? 1 : -1;
   rows.sort(
     (a, b) =>
@@ -97,6 +107,6 @@ export async function ranking(db: Database, params: RankingParams): Promise<Rank
               } as Target),
       }),
     ),
-    ...(await dataStamp(db)),
+    ...stamp,
   };
 }

@@ -1,6 +1,7 @@
 // One indicator of one unit over time at a grain, with its binding targets, their expected paths
 // and latest projections. A current unit's points before it existed come from its predecessors.
 import type { Database } from '../../pipelines/db/connect.ts';
+import { inTurn, type Spread } from '../../pipelines/db/spread.ts';
 import type { Period } from '../../pipelines/normalize/periods.ts';
 import type { Unit } from '../../pipelines/normalize/units.ts';
 import type { SeriesResponse } from '../schemas/series.ts';
@@ -22,46 +23,57 @@ export interface SeriesParams {
   to?: Period;
 }
 
-export async function series(db: Database, params: SeriesParams): Promise<SeriesResponse> {
+export async function series(
+  db: Database,
+  params: SeriesParams,
+  spread: Spread = inTurn,
+): Promise<SeriesResponse> {
   const { unit } = params;
   const grain = params.grain ?? 'month';
   const range = readRange(params.from, params.to);
   const indicator = await requireIndicator(db, params.indicator);
   const key = { u: unit.unit_id, i: indicator.indicator_id, g: grain };
   const keep = byPeriodStart(range);
-  const points = (
-    await db.all<Point>(
-      `select period, actual, numerator, denominator, coverage, reconstructed, source
-       from core.actuals where unit_id = $u and indicator_id = $i and grain = $g`,
-      key,
-    )
-  ).filter(keep);
-  const targets = await db.all<SeriesResponse['targets'][number]>(
-    `select t.target_id, t.value, t.comparator, strftime(t.deadline, '%Y-%m-%d') deadline,
-            strftime(t.window_start, '%Y-%m-%d') window_start, any_value(s.baseline) baseline,
-            t.plan_id, t.clause, t.measure
-     from core.target_status s join core.targets t using (target_id)
-     where s.unit_id = $u and s.indicator_id = $i
-     group by all order by deadline, t.target_id`,
-    { u: unit.unit_id, i: indicator.indicator_id },
-  );
-  const expected = (
-    await db.all<Expected>(
-      `select target_id, period, expected from core.target_status
-       where unit_id = $u and indicator_id = $i and grain = $g order by as_of, target_id`,
-      key,
-    )
-  ).filter(keep);
-  const projection = await db.all<Projection>(
-    `select target_id, period, strftime(as_of, '%Y-%m-%d') as_of, actual, projected,
-            strftime(forecast_on, '%Y-%m-%d') forecast_on, ratio, status
-     from core.target_status
-     where unit_id = $u and indicator_id = $i and grain = $g
-       and as_of <= $to::date
-     qualify row_number() over (partition by target_id order by as_of desc) = 1
-     order by target_id`,
-    { ...key, to: range.to?.end ?? '9999-12-31' },
-  );
+  const [points, targets, expected, projection, stamp] = await spread(db, [
+    async (db) =>
+      (
+        await db.all<Point>(
+          `select period, actual, numerator, denominator, coverage, reconstructed, source
+           from core.actuals where unit_id = $u and indicator_id = $i and grain = $g`,
+          key,
+        )
+      ).filter(keep),
+    (db) =>
+      db.all<SeriesResponse['targets'][number]>(
+        `select t.target_id, t.value, t.comparator, strftime(t.deadline, '%Y-%m-%d') deadline,
+                strftime(t.window_start, '%Y-%m-%d') window_start, any_value(s.baseline) baseline,
+                t.plan_id, t.clause, t.measure
+         from core.target_status s join core.targets t using (target_id)
+         where s.unit_id = $u and s.indicator_id = $i
+         group by all order by deadline, t.target_id`,
+        { u: unit.unit_id, i: indicator.indicator_id },
+      ),
+    async (db) =>
+      (
+        await db.all<Expected>(
+          `select target_id, period, expected from core.target_status
+           where unit_id = $u and indicator_id = $i and grain = $g order by as_of, target_id`,
+          key,
+        )
+      ).filter(keep),
+    (db) =>
+      db.all<Projection>(
+        `select target_id, period, strftime(as_of, '%Y-%m-%d') as_of, actual, projected,
+                strftime(forecast_on, '%Y-%m-%d') forecast_on, ratio, status
+         from core.target_status
+         where unit_id = $u and indicator_id = $i and grain = $g
+           and as_of <= $to::date
+         qualify row_number() over (partition by target_id order by as_of desc) = 1
+         order by target_id`,
+        { ...key, to: range.to?.end ?? '9999-12-31' },
+      ),
+    (db) => dataStamp(db),
+  ]);
   return {
     unit: { ...unitRef(unit), valid_from: unit.valid_from, valid_to: unit.valid_to },
     indicator_id: indicator.indicator_id,
@@ -81,7 +93,7 @@ export async function series(db: Database, params: SeriesParams): Promise<Series
         .map((e) => ({ period: e.period, expected: e.expected })),
     })),
     projection,
-    ...(await dataStamp(db)),
+    ...stamp,
   };
 }
 

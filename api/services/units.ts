@@ -1,7 +1,13 @@
 // Units as of a date: a flat tree under a root, and one unit with its breadcrumbs, its children
 // and its place in the 2025 reform (predecessors and successors from unit_succession).
 import type { Database } from '../../pipelines/db/connect.ts';
-import { LEVELS, validOn, type Level, type UnitIndex } from '../../pipelines/normalize/units.ts';
+import {
+  LEVELS,
+  validOn,
+  type Level,
+  type Unit,
+  type UnitIndex,
+} from '../../pipelines/normalize/units.ts';
 import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
 import { badRequest } from '../errors.ts';
 import type { UnitResponse, UnitRow, UnitsQuery, UnitsResponse } from '../schemas/units.ts';
@@ -68,6 +74,10 @@ export async function listUnits(
 }
 
 /** One unit: its breadcrumbs, its children at `as_of` (or its last day) and its succession. */
+/** The day a unit's children are listed at: `asOf`, or the unit's last day when it has ended. */
+export const childrenDate = (unit: Unit, asOf: string): string =>
+  unit.valid_to !== null && unit.valid_to < asOf ? unit.valid_to : asOf;
+
 export async function unitDetail(
   db: Database,
   units: UnitIndex,
@@ -75,7 +85,7 @@ export async function unitDetail(
 ): Promise<UnitResponse> {
   const asOf = params.as_of ?? today();
   const unit = findUnit(units, params.unit, asOf);
-  const childrenAsOf = unit.valid_to !== null && unit.valid_to < asOf ? unit.valid_to : asOf;
+  const childrenAsOf = childrenDate(unit, asOf);
   const ancestors = [];
   for (let p = unit.parent_id ? units.get(unit.parent_id) : undefined; p;) {
     ancestors.unshift(unitRef(p));

@@ -1,6 +1,7 @@
 // Pieces the pages share: the unit and quarter (or months) a page is about, with their defaults;
 // the page's query read by its API schema; filter fields and forms; status badges, progress bars,
 // figures and the words for plans and their tasks.
+import { memo } from '../render/memo.ts';
 import type { z } from 'zod';
 import type { Database } from '../../pipelines/db/connect.ts';
 import { lastCompleteQuarter } from '../../pipelines/normalize/calendar.ts';
@@ -45,10 +46,18 @@ export async function pageScope(
   }
   const fallback = readPeriod(lastCompleteQuarter(ctx.today));
   const unit = findUnit(units, unitText, periodEnd(fallback));
-  const latest = await db.scalar<string | null>(
-    `select max(period) from core.actuals
-     where unit_id = $u and grain = 'quarter' and period <= $p`,
-    { u: unit.unit_id, p: formatPeriod(fallback) },
+  // the same for every page of this data version (render/memo.ts)
+  const p = formatPeriod(fallback);
+  const latest = await memo(
+    db,
+    ctx.meta.version,
+    `latest-quarter\u0000${unit.unit_id}\u0000${p}`,
+    () =>
+      db.scalar<string | null>(
+        `select max(period) from core.actuals
+       where unit_id = $u and grain = 'quarter' and period <= $p`,
+        { u: unit.unit_id, p },
+      ),
   );
   return { unit, quarter: latest ? readPeriod(latest) : fallback };
 }

@@ -1,5 +1,6 @@
 // Every dashboard page: its route and its renderer. A page reads through the API's services.
 import type { Database } from '../../pipelines/db/connect.ts';
+import type { Spread } from '../../pipelines/db/spread.ts';
 import type { UnitIndex } from '../../pipelines/normalize/units.ts';
 import type { PageContext } from '../layout.ts';
 import * as overview from './overview.ts';
@@ -16,6 +17,8 @@ export interface PageData {
   db: Database;
   units: UnitIndex;
   params: Record<string, string>;
+  /** Runs independent reads at once, on `db` and the read connections idle now (warehouse.ts) */
+  spread: Spread;
 }
 
 export interface Page {

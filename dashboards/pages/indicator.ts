@@ -49,7 +49,10 @@ function chart(input: unknown, build: () => ReturnType<typeof seriesChart>): Htm
   );
 }
 
-export async function render(ctx: PageContext, { db, units, params }: PageData): Promise<string> {
+export async function render(
+  ctx: PageContext,
+  { db, units, params, spread }: PageData,
+): Promise<string> {
   const { w } = ctx;
   // the catalogue first: an unknown indicator is a 404 whatever the other parameters say
   const info = await requireIndicator(db, params.id ?? '');
@@ -63,8 +66,11 @@ export async function render(ctx: PageContext, { db, units, params }: PageData):
 
   // the series as of the chosen quarter: its points up to then, the targets' projections as
   // evaluated then (a later reading may know better; the page says what was known)
-  const s = await series(db, { indicator: info.indicator_id, unit, grain, to: scope.quarter });
-  const rank = await ranking(db, { indicator: info.indicator_id, unit, period: scope.quarter });
+  // and, at once, the ranking of the units below in that quarter
+  const [s, rank] = await spread(db, [
+    (db) => series(db, { indicator: info.indicator_id, unit, grain, to: scope.quarter }, spread),
+    (db) => ranking(db, { indicator: info.indicator_id, unit, period: scope.quarter }, spread),
+  ]);
   const plans = new Map((await shared(ctx, db, listPlans)).plans.map((p) => [p.plan_id, p]));
   const cite = (planId: string) => plans.get(planId)?.document_no ?? planId;
   const cat = await shared(ctx, db, catalogue);

@@ -29,17 +29,22 @@ import {
 import type { PageData } from './index.ts';
 import { periodsIn, formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
 
-export async function render(ctx: PageContext, { db, units }: PageData): Promise<string> {
+export async function render(ctx: PageContext, { db, units, spread }: PageData): Promise<string> {
   const { w } = ctx;
   const unitText = ctx.query.unit ?? 'VN';
   const { unit, quarter } = await pageScope(db, ctx, unitText, units);
-  const card = await unitScorecard(db, { unit, period: quarter });
+  const monthsIn = periodsIn(quarter, 'month');
+  // the scorecard, the sparklines' last eight quarters and the quarter's reporting, at once
+  const [card, recent, reporting] = await spread(db, [
+    (db) => unitScorecard(db, { unit, period: quarter }, spread),
+    (db) => recentPoints(db, unit.unit_id, 'quarter', formatPeriod(quarter), 8),
+    (db) => reportingGrid(db, { unit, from: monthsIn[0], to: monthsIn.at(-1) }),
+  ]);
   const name = (r: { name_vi: string; name_en: string }) =>
     ctx.lang === 'vi' ? r.name_vi : r.name_en;
   const fmt = (unitKind: string, v: number | null) => figure(w, unitKind, v);
 
   // sparklines: the last eight quarters of each indicator
-  const recent = await recentPoints(db, card.unit.unit_id, 'quarter', card.period, 8);
   const sparks = new Map<string, Html>();
   for (const row of card.rows) {
     const points = recent.get(row.indicator_id) ?? [];
@@ -77,9 +82,7 @@ export async function render(ctx: PageContext, { db, units }: PageData): Promise
   const plans = new Map((await shared(ctx, db, listPlans)).plans.map((p) => [p.plan_id, p]));
   const cite = (planId: string) =>
     plans.get(planId)?.document_no ?? plans.get(planId)?.title ?? planId;
-  const monthsIn = periodsIn(quarter, 'month');
   const months = monthsIn.map(formatPeriod);
-  const reporting = await reportingGrid(db, { unit, from: monthsIn[0], to: monthsIn.at(-1) });
 
   const scorecardTable = html`<table>
     <caption>

@@ -1,7 +1,8 @@
 // Unit (Đơn vị): drill-down through the hierarchy as of a date — breadcrumbs, the unit's level and
 // validity, its place in the 2025 reform (predecessors and successors, with dates and kind), and
 // its children with their key figures for a quarter, each linking to its own page and overview.
-import { unitDetail } from '../../api/services/units.ts';
+import { childrenDate, unitDetail } from '../../api/services/units.ts';
+import { findUnit } from '../../pipelines/normalize/lookup.ts';
 import { ranking } from '../../api/services/ranking.ts';
 import { shared } from '../render/memo.ts';
 import { unitScorecard } from '../../api/services/scorecard.ts';
@@ -56,17 +57,28 @@ const fieldDate = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso
 
 const unitPath = (id: string) => `/unit/${encodeURIComponent(id)}`;
 
-export async function render(ctx: PageContext, { db, units, params }: PageData): Promise<string> {
+export async function render(
+  ctx: PageContext,
+  { db, units, params, spread }: PageData,
+): Promise<string> {
   const { w } = ctx;
   const asOf = readDate(ctx.query.as_of) ?? ctx.today;
-  const detail = await unitDetail(db, units, { unit: params.unit ?? 'VN', as_of: asOf });
-  const u = detail.unit;
+  const asked = findUnit(units, params.unit ?? 'VN', asOf);
   const keepDate = ctx.query.as_of ? { as_of: asOf } : {};
 
-  // the quarter of the figures: the last complete one before the children's date (or asked for)
-  const scope = await pageScope(db, { ...ctx, today: detail.children_as_of }, u.unit_id, units);
+  // the unit with its children and links (GET /api/units/:id), and at once its scorecard for the
+  // quarter of the figures: the last complete one before the children's date (or asked for)
+  const [detail, { scope, card }] = await spread(db, [
+    (db) => unitDetail(db, units, { unit: asked.unit_id, as_of: asOf }),
+    async (db) => {
+      const today = childrenDate(asked, asOf);
+      const scope = await pageScope(db, { ...ctx, today }, asked.unit_id, units);
+      const card = await unitScorecard(db, { unit: scope.unit, period: scope.quarter }, spread);
+      return { scope, card };
+    },
+  ]);
+  const u = detail.unit;
   const quarter = formatPeriod(scope.quarter);
-  const card = await unitScorecard(db, { unit: scope.unit, period: scope.quarter });
   // targets counted by the state they show: no verdict for a target without a figure this quarter
   const counts = stateCounts(
     card.rows.flatMap((r) => r.targets.map((t) => targetState(t, r.actual))),

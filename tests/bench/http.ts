@@ -221,7 +221,8 @@ try {
       `  ${name}: page ${median(pageMs).toFixed(1)} ms, API ${median(apiMs).toFixed(1)} ms, ${(median(pageMs) / median(apiMs)).toFixed(2)}×`,
     );
   }
-  const upload = await healthDuringUpload(base);
+  // BENCH_UPLOAD=0 leaves it out (timing the pages alone)
+  const upload = process.env.BENCH_UPLOAD === '0' ? null : await healthDuringUpload(base);
   const result = {
     measured_at: new Date().toISOString(),
     repeat: REPEAT,
