@@ -17,6 +17,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Parts, Source } from './formats.ts';
 import { errorAt } from './problems.ts';
+import { intSetting } from '../read/setting.ts';
 
 export interface ThreadLimits {
   /** the thread's V8 heap (old generation), MiB */
@@ -47,21 +48,14 @@ export const readChannel = channel('chitieu:read');
 /** An idle thread is ended after this long (its heap is given back). */
 const IDLE_MS = 60_000;
 
-const positive = (name: string, text: string | undefined, fallback: number) => {
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid ${name}: ${text}`);
-  return n;
-};
-
 /**
  * From the environment. Defaults: 1,536 MiB of heap (a workbook at the 1 M-cell limit of
  * xlsx-limits.ts needs ~550 MB in exceljs) and 120 s (that workbook reads in ~10 s).
  */
 export function threadLimits(env: NodeJS.ProcessEnv = process.env): ThreadLimits {
   return {
-    memoryMb: positive('CHITIEU_READ_MEMORY_MB', env.CHITIEU_READ_MEMORY_MB, 1536),
-    timeoutMs: positive('CHITIEU_READ_TIMEOUT_S', env.CHITIEU_READ_TIMEOUT_S, 120) * 1000,
+    memoryMb: intSetting(env, 'CHITIEU_READ_MEMORY_MB', 1536),
+    timeoutMs: intSetting(env, 'CHITIEU_READ_TIMEOUT_S', 120) * 1000,
   };
 }
 

@@ -1,6 +1,7 @@
 // JSON arrays of long records ({unit_code, period, metric, value, …}) become a staged CSV, so one
 // path validates every format. A problem's row is the record's number (the first record is 1).
 // Nesting is measured before JSON.parse, whose recursion a file 100,000 levels deep overflows.
+import { intSetting } from './setting.ts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { errorsOf, type Problem } from '../load/problems.ts';
@@ -21,11 +22,7 @@ export const JSON_FIELDS = [
 
 /** Records are two levels deep ([{…}]); anything past this is not figures. CHITIEU_JSON_MAX_DEPTH. */
 export function jsonMaxDepth(env: NodeJS.ProcessEnv = process.env): number {
-  const text = env.CHITIEU_JSON_MAX_DEPTH;
-  if (text === undefined || text === '') return 64;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 2) throw new Error(`invalid CHITIEU_JSON_MAX_DEPTH: ${text}`);
-  return n;
+  return intSetting(env, 'CHITIEU_JSON_MAX_DEPTH', 64, 2);
 }
 
 /**

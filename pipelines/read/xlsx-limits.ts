@@ -5,6 +5,7 @@
 // an entry's data starts.
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createInflateRaw } from 'node:zlib';
+import { intSetting } from './setting.ts';
 
 /** What a workbook may hold before it is read: inflated bytes of the whole zip, cells, rows. */
 export interface XlsxLimits {
@@ -12,13 +13,6 @@ export interface XlsxLimits {
   maxCells: number;
   maxRows: number;
 }
-
-const positive = (name: string, text: string | undefined, fallback: number) => {
-  if (text === undefined || text === '') return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`invalid ${name}: ${text}`);
-  return n;
-};
 
 /**
  * The limits from the environment (the CLI and the server read workbooks the same way). Defaults:
@@ -28,9 +22,9 @@ const positive = (name: string, text: string | undefined, fallback: number) => {
  */
 export function xlsxLimits(env: NodeJS.ProcessEnv = process.env): XlsxLimits {
   return {
-    maxInflated: positive('CHITIEU_XLSX_MAX_INFLATED', env.CHITIEU_XLSX_MAX_INFLATED, 100 << 20),
-    maxCells: positive('CHITIEU_XLSX_MAX_CELLS', env.CHITIEU_XLSX_MAX_CELLS, 1_000_000),
-    maxRows: positive('CHITIEU_XLSX_MAX_ROWS', env.CHITIEU_XLSX_MAX_ROWS, 1_000_000),
+    maxInflated: intSetting(env, 'CHITIEU_XLSX_MAX_INFLATED', 100 << 20),
+    maxCells: intSetting(env, 'CHITIEU_XLSX_MAX_CELLS', 1_000_000),
+    maxRows: intSetting(env, 'CHITIEU_XLSX_MAX_ROWS', 1_000_000),
   };
 }
 

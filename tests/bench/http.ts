@@ -4,10 +4,10 @@
 // uncached server time of each page against the API call it is drawn from (issue 15.7: within
 // 2×): the overview against GET /api/scorecard, the indicator page against GET /api/series at the
 // page's grain, the unit page against GET /api/units/:id; each pair alternated, a fresh URL per
-// request so the response cache never answers, medians of medians. Last, /api/health while a
-// 1 M-cell workbook is uploaded (issue 16.9: the server keeps answering while a file is read):
-// one request after another, their latency against the same pings on the idle server. Results go
-// to .bench/http.json.
+// request so the response cache never answers, medians of medians. Last, /api/health and the
+// overview (uncached) while a 1 M-cell workbook is uploaded (issue 16.9: the server keeps
+// answering while a file is read): one request after another, their latency against the same on
+// the idle server (BENCH_UPLOAD=0 leaves this out). Results go to .bench/http.json.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
@@ -91,14 +91,19 @@ async function uncached(url: string, n: number): Promise<number> {
   return median(times);
 }
 
-/** /api/health one request after another until `until` settles: each latency, ms. */
-async function pings(url: string, until: Promise<unknown>): Promise<number[]> {
+/**
+ * `url` one request after another until `until` settles: each latency, ms. `fresh` adds a new
+ * query parameter to each, so that the response cache never answers.
+ */
+async function pings(url: string, until: Promise<unknown>, fresh = false): Promise<number[]> {
   let done = false;
   void until.finally(() => (done = true));
   const times: number[] = [];
-  while (!done) {
+  for (let i = 0; !done; i++) {
     const started = performance.now();
-    await (await fetch(url)).arrayBuffer();
+    const res = await fetch(fresh ? `${url}${url.includes('?') ? '&' : '?'}ping=${i}` : url);
+    await res.arrayBuffer();
+    if (!res.ok) throw new Error(`${url}: ${res.status}`);
     times.push(performance.now() - started);
   }
   return times;
@@ -117,8 +122,11 @@ async function workbook(path: string, rows: number): Promise<void> {
   await book.commit();
 }
 
-/** Health's latency while a 1 M-cell workbook is uploaded (a dry run), against the idle server. */
-async function healthDuringUpload(base: string) {
+/**
+ * Health's latency, and an uncached page's, while a 1 M-cell workbook is uploaded (a dry run),
+ * against the same on the idle server.
+ */
+async function healthDuringUpload(base: string, page: string) {
   const path = join(dir, 'upload-1m-cells.xlsx');
   await workbook(path, 249_999);
   const token = execFileSync(
@@ -129,7 +137,11 @@ async function healthDuringUpload(base: string) {
     .trim()
     .split('\n')
     .pop()!;
-  const idle = await pings(`${base}/api/health`, new Promise((r) => setTimeout(r, 3000)));
+  const quiet = new Promise((r) => setTimeout(r, 3000));
+  const [idle, idlePage] = await Promise.all([
+    pings(`${base}/api/health`, quiet),
+    pings(`${base}${page}`, quiet, true),
+  ]);
   const body = new FormData();
   body.append('dry_run', 'true');
   body.append('file', new Blob([readFileSync(path)]), 'upload-1m-cells.xlsx');
@@ -139,7 +151,10 @@ async function healthDuringUpload(base: string) {
     headers: { authorization: `Bearer ${token}` },
     body,
   }).then(async (r) => ({ status: r.status, body: await r.text() }));
-  const during = await pings(`${base}/api/health`, sent);
+  const [during, duringPage] = await Promise.all([
+    pings(`${base}/api/health`, sent),
+    pings(`${base}${page}`, sent, true),
+  ]);
   const answer = await sent;
   const uploadS = (performance.now() - started) / 1000;
   if (answer.status !== 200)
@@ -154,9 +169,16 @@ async function healthDuringUpload(base: string) {
     idle: stats(idle),
     during: stats(during),
     median_ratio: median(during) / median(idle),
+    page,
+    page_idle: stats(idlePage),
+    page_during: stats(duringPage),
+    page_median_ratio: median(duringPage) / median(idlePage),
   };
   console.log(
     `  health during a 1 M-cell upload (${uploadS.toFixed(1)} s): ${during.length} answers, median ${median(during).toFixed(1)} ms (idle ${median(idle).toFixed(1)} ms), max ${Math.max(...during).toFixed(0)} ms`,
+  );
+  console.log(
+    `  the overview, uncached, meanwhile: ${duringPage.length} answers, median ${median(duringPage).toFixed(1)} ms (idle ${median(idlePage).toFixed(1)} ms), max ${Math.max(...duringPage).toFixed(0)} ms`,
   );
   return result;
 }
@@ -222,7 +244,8 @@ try {
     );
   }
   // BENCH_UPLOAD=0 leaves it out (timing the pages alone)
-  const upload = process.env.BENCH_UPLOAD === '0' ? null : await healthDuringUpload(base);
+  const upload =
+    process.env.BENCH_UPLOAD === '0' ? null : await healthDuringUpload(base, targets.overview_page);
   const result = {
     measured_at: new Date().toISOString(),
     repeat: REPEAT,
