@@ -8,7 +8,7 @@ import { BusyError, HttpError } from '../api/errors.ts';
 import { Gate } from '../api/plugins/limits.ts';
 import { errorBody } from '../api/plugins/errors.ts';
 import { today } from '../pipelines/normalize/calendar.ts';
-import { periodEnd } from '../pipelines/normalize/periods.ts';
+import { formatPeriod, periodEnd } from '../pipelines/normalize/periods.ts';
 import { findUnit, LookupError, readPeriod } from '../pipelines/normalize/lookup.ts';
 import { readLang, words } from './i18n/index.ts';
 import { layout, href, type PageContext } from './layout.ts';
@@ -18,9 +18,11 @@ import { loadPack, packBody, packTitle } from './pages/pack.ts';
 import { packData, saveReview } from './pack.ts';
 import { htmlToPdf, BrowserMissingError } from './browser.ts';
 import { errorText, pageScope } from './pages/common.ts';
-import { principalOf, ROLE_ACCESS, tooManyFailures } from '../api/plugins/auth.ts';
+import { principalOf, ROLE_ACCESS, tokenUnit, tooManyFailures } from '../api/plugins/auth.ts';
+import { approverName } from '../api/routes/approvals.ts';
+import { approvalRefusal, approve } from '../indicators/approvals.ts';
 import { projectFile } from '../pipelines/db/connect.ts';
-import { viewerOf } from '../api/plugins/session.ts';
+import { requireForm, viewerOf } from '../api/plugins/session.ts';
 import accountPages from './pages/login.ts';
 import uploadPages from './pages/upload.ts';
 import { statusFormRoutes } from './pages/status-form.ts';
@@ -235,39 +237,98 @@ export default async function dashboards(
   // encapsulated: its own multipart parser and HTML error handler
   await fastify.register(uploadPages);
   await statusFormRoutes(fastify);
-  fastify.post('/pack/review', { schema: { hide: true } }, async (request, reply) => {
-    const form = (request.body ?? {}) as Record<string, string>;
-    const token = fastify.tokens.verify(form.token ?? '');
-    if (!token) {
-      const wait = await fastify.failedAuthentication(request);
-      if (wait !== null) throw tooManyFailures(wait);
-    }
-    if (!token || !ROLE_ACCESS[token.role].includes('admin')) {
+  // Saving the pack as reviewed: a signed-in admin's form (session and CSRF, requireForm); a
+  // `token` field is still taken from scripts written before accounts, limited like every token
+  fastify.post(
+    '/pack/review',
+    {
+      schema: { hide: true },
+      config: { form: true, action: 'pack.review' },
+      preHandler: async function (request, reply) {
+        const form = (request.body ?? {}) as Record<string, string>;
+        if (form.token === undefined) return requireForm('admin').call(this, request, reply);
+      },
+    },
+    async (request, reply) => {
+      const form = (request.body ?? {}) as Record<string, string>;
+      let by: string;
+      if (form.token === undefined) {
+        by = `user:${request.principal!.label}`;
+      } else {
+        const token = fastify.tokens.verify(form.token);
+        if (!token) {
+          const wait = await fastify.failedAuthentication(request);
+          if (wait !== null) throw tooManyFailures(wait);
+        }
+        if (!token || !ROLE_ACCESS[token.role].includes('admin')) {
+          await fastify.audit(request, {
+            action: 'pack.review',
+            status: 403,
+            detail: { unit: form.unit, period: form.period },
+          });
+          throw new HttpError(403, 'FORBIDDEN', 'saving a pack as reviewed needs an admin token');
+        }
+        request.principal = principalOf(token);
+        by = `token:${token.id} (${token.label})`;
+      }
+      const review = await reviewPack(fastify, form.unit ?? 'VN', form.period ?? '', by);
       await fastify.audit(request, {
         action: 'pack.review',
-        status: 403,
-        detail: { unit: form.unit, period: form.period },
+        status: 303,
+        detail: { review_id: review.review_id, unit: review.unit_id, quarter: review.quarter },
       });
-      throw new HttpError(403, 'FORBIDDEN', 'saving a pack as reviewed needs an admin token');
-    }
-    request.principal = principalOf(token);
-    const review = await reviewPack(
-      fastify,
-      form.unit ?? 'VN',
-      form.period ?? '',
-      `token:${token.id} (${token.label})`,
-    );
-    await fastify.audit(request, {
-      action: 'pack.review',
-      status: 303,
-      detail: { review_id: review.review_id, unit: review.unit_id, quarter: review.quarter },
-    });
-    return reply.redirect(
-      href({ lang: form.lang === 'en' ? 'en' : 'vi' }, '/pack', {
-        unit: review.unit_id,
-        period: review.quarter,
-      }),
-      303,
-    );
-  });
+      return reply.redirect(
+        href({ lang: form.lang === 'en' ? 'en' : 'vi' }, '/pack', {
+          unit: review.unit_id,
+          period: review.quarter,
+        }),
+        303,
+      );
+    },
+  );
+
+  // Approving the quarter's figures from the pack: the rule and the record of POST /api/approvals
+  // (an admin anywhere, a province's planner for its province), for a signed-in account
+  fastify.post(
+    '/pack/approve',
+    {
+      schema: { hide: true },
+      config: { access: 'plan', form: true, action: 'approval' },
+      preHandler: requireForm('plan'),
+    },
+    async (request, reply) => {
+      const principal = request.principal!;
+      const form = (request.body ?? {}) as Record<string, string>;
+      const lang = form.lang === 'en' ? 'en' : 'vi';
+      const index = await fastify.warehouse.units();
+      const quarter = readPeriod(form.period ?? '');
+      const unit = findUnit(index, form.unit ?? 'VN', periodEnd(quarter));
+      const own = principal.role === 'planner' ? tokenUnit(index, principal, today()) : null;
+      const refusal = approvalRefusal(
+        index,
+        { role: principal.role, unit: own, name: approverName(principal) },
+        unit,
+      );
+      if (refusal) {
+        await fastify.audit(request, {
+          action: 'approval',
+          status: 403,
+          detail: { unit: unit.unit_id, period: formatPeriod(quarter) },
+        });
+        throw new HttpError(403, 'OUT_OF_SCOPE', refusal[lang]);
+      }
+      const { approval, created } = await fastify.warehouse.write((db) =>
+        approve(db, unit, quarter, approverName(principal)),
+      );
+      await fastify.audit(request, {
+        action: 'approval',
+        status: created ? 201 : 200,
+        detail: { approval_id: approval.approval_id, unit: unit.unit_id, period: approval.period },
+      });
+      return reply.redirect(
+        href({ lang }, '/pack', { unit: unit.unit_id, period: approval.period }),
+        303,
+      );
+    },
+  );
 }

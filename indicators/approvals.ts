@@ -2,6 +2,7 @@
 // one, and the revisions loaded after it (flagged by the ingest's approval stage, approval.ts).
 // The API (POST /api/approvals), the CLI (`chitieu approve`) and the pack call these.
 import { randomUUID } from 'node:crypto';
+import { listValue } from '@duckdb/node-api';
 import type { Database } from '../pipelines/db/connect.ts';
 import {
   formatPeriod,
@@ -103,6 +104,29 @@ export async function approve(
   );
   const [approval] = await db.all<Approval>(`${SELECT} where approval_id = $id`, { id });
   return { approval, created: true };
+}
+
+/**
+ * The approval that covers `unit` for `period`: one given for the unit or a unit above it, the
+ * first given; null when the period is not approved there.
+ */
+export async function approvalCovering(
+  db: Database,
+  index: UnitIndex,
+  unit: Unit,
+  period: Period,
+): Promise<Approval | null> {
+  const ids = [unit.unit_id];
+  for (let p = unit.parent_id ? index.get(unit.parent_id) : undefined; p;) {
+    ids.push(p.unit_id);
+    p = p.parent_id ? index.get(p.parent_id) : undefined;
+  }
+  const [found] = await db.all<Approval>(
+    `${SELECT} where period = $period and list_contains($ids, unit_id)
+     order by approved_at, approval_id limit 1`,
+    { period: formatPeriod(period), ids: listValue(ids) },
+  );
+  return found ?? null;
 }
 
 /** Every approval, newest first. */

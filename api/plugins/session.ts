@@ -22,7 +22,12 @@ import { randomBytes } from 'node:crypto';
 import fp from 'fastify-plugin';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type {
+  FastifyInstance,
+  FastifyReply,
+  FastifyRequest,
+  preHandlerAsyncHookHandler,
+} from 'fastify';
 import { HttpError } from '../errors.ts';
 import type { Role } from '../tokens.ts';
 import type { Access, Principal } from './auth.ts';
@@ -254,7 +259,7 @@ export const FORM_WORDS = {
  * no session counts as a failed authentication from its address, as a write without a token
  * does, so nobody fills the audit from outside: past the limit it gets 429.
  */
-export function requireForm(access: Access): preHandlerHookHandler {
+export function requireForm(access: Access): preHandlerAsyncHookHandler {
   return async function checkForm(this: FastifyInstance, request, reply) {
     const fastify = request.server;
     const action = request.routeOptions.config?.action ?? access;

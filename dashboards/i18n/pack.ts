@@ -53,6 +53,16 @@ export const vi = {
   pack_reviewed_by: 'Số liệu đã được xem xét ngày {date} ({by}).',
   pack_print_pdf: 'Tải bản PDF để in, ký',
   pack_review_title: 'Xác nhận đã xem xét số liệu',
+  pack_approve_title: 'Phê duyệt số liệu của kỳ',
+  pack_approved_on:
+    'Số liệu {period} đã được phê duyệt ngày {date} ({by}): báo cáo viên không sửa được nữa; quản trị viên sửa thì được đánh dấu trong báo cáo.',
+  pack_not_approved: 'Số liệu {period} chưa được phê duyệt.',
+  pack_approve_hint:
+    'Sau khi phê duyệt, báo cáo viên không sửa được số liệu của kỳ này cho đơn vị và các đơn vị trực thuộc.',
+  pack_approve_button: 'Phê duyệt số liệu {period}',
+  pack_review_admin_only: 'Chỉ quản trị viên lưu được bản đã xem xét.',
+  pack_sign_in_to_act:
+    'bằng tài khoản quản trị hoặc cán bộ kế hoạch để phê duyệt số liệu hoặc lưu bản đã xem xét.',
   pack_role_admin: 'quản trị viên',
   pack_locked_revisions: 'Số liệu được sửa sau khi kỳ đã phê duyệt',
   pack_locked_unit: 'Đơn vị',
@@ -115,6 +125,16 @@ export const en: Record<keyof typeof vi, string> = {
   pack_reviewed_by: 'Figures reviewed on {date} ({by}).',
   pack_print_pdf: 'Download the PDF to print and sign',
   pack_review_title: 'Confirm the figures as reviewed',
+  pack_approve_title: "Approve the period's figures",
+  pack_approved_on:
+    "The figures of {period} were approved on {date} ({by}): reporters can no longer revise them; an administrator's revision is flagged in the pack.",
+  pack_not_approved: 'The figures of {period} are not approved.',
+  pack_approve_hint:
+    "Once approved, reporters cannot revise this period's figures of the unit and the units under it.",
+  pack_approve_button: 'Approve the figures of {period}',
+  pack_review_admin_only: 'Only an administrator can save the pack as reviewed.',
+  pack_sign_in_to_act:
+    "with an administrator's or planner's account to approve the figures or save the pack as reviewed.",
   pack_role_admin: 'administrator',
   pack_locked_revisions: 'Figures revised after their period was approved',
   pack_locked_unit: 'Unit',

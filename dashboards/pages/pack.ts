@@ -13,7 +13,7 @@ import {
   type PackData,
   type PackReview,
 } from '../pack.ts';
-import { html, type Html } from '../render/html.ts';
+import { html, raw, type Html } from '../render/html.ts';
 import { layout, href, type PageContext } from '../layout.ts';
 import { pageScope, unitQuarterForm } from './common.ts';
 import {
@@ -33,7 +33,12 @@ import {
   summarySection,
 } from '../render/pack-sections.ts';
 import type { PageData } from './index.ts';
-import { approvedRevisions, type ApprovedRevision } from '../../indicators/approvals.ts';
+import {
+  approvalCovering,
+  approvedRevisions,
+  type Approval,
+  type ApprovedRevision,
+} from '../../indicators/approvals.ts';
 
 export interface PackPage {
   data: PackData;
@@ -43,6 +48,8 @@ export interface PackPage {
   showing: 'reviewed' | 'current';
   /** figures of the unit's subtree revised after their period was approved (flagged loads) */
   lockedRevisions: Array<ApprovedRevision & { unit_name: string }>;
+  /** the approval of the quarter for this unit or one above it, if given */
+  approval: Approval | null;
 }
 
 export async function loadPack(
@@ -58,8 +65,16 @@ export async function loadPack(
     ...r,
     unit_name: units.get(r.unit_id)?.name ?? r.unit_code ?? r.unit_id,
   }));
+  const approval = await approvalCovering(db, units, unit, quarter);
   if (!review) {
-    return { data: now, review: null, differences: [], showing: 'current', lockedRevisions };
+    return {
+      data: now,
+      review: null,
+      differences: [],
+      showing: 'current',
+      lockedRevisions,
+      approval,
+    };
   }
   return {
     data: current ? now : review.snapshot,
@@ -67,11 +82,14 @@ export async function loadPack(
     differences: packDifferences(review.snapshot, now),
     showing: current ? 'current' : 'reviewed',
     lockedRevisions,
+    approval,
   };
 }
 
-/** Who reviewed, as a reader may see it: a login or a token's label, never a token id. */
+/** Who reviewed or approved, as a reader may see it: a login or a token's label, never a token id. */
 export function reviewerName(ctx: PageContext, by: string): string {
+  const user = /^user:(.+)$/.exec(by);
+  if (user) return user[1];
   const token = /^token:[^\s]+(?: \((.*)\))?$/.exec(by);
   if (!token) return by;
   return token[1]?.trim() || ctx.w.t('pack_role_admin');
@@ -220,29 +238,72 @@ export function packBody(ctx: PageContext, page: PackPage, options: { forms: boo
       })}
       ${annexSection(ctx, d)}
     </article>
+    ${options.forms ? packActions(ctx, page) : ''}
+  `;
+}
+
+/**
+ * On screen only: the PDF, the quarter's approval, and for a signed-in admin or planner the forms
+ * that approve the quarter's figures and save the pack as reviewed (a session and its CSRF token:
+ * no token is ever typed into a page).
+ */
+function packActions(ctx: PageContext, page: PackPage): Html {
+  const { w, viewer } = ctx;
+  const d = page.data;
+  const fields = html`<input type="hidden" name="unit" value="${d.unit.unit_id}" />
+    <input type="hidden" name="period" value="${d.quarter}" />
+    <input type="hidden" name="lang" value="${ctx.lang}" />
+    ${raw(viewer?.csrfField ?? '')}`;
+  const approval = page.approval
+    ? html`<p class="approved" role="note">
+        ${w.t('pack_approved_on', {
+          period: w.period(page.approval.period),
+          date: w.dateTime(page.approval.approved_at),
+          by: reviewerName(ctx, page.approval.approved_by),
+        })}
+      </p>`
+    : html`<p>${w.t('pack_not_approved', { period: w.period(d.quarter) })}</p>`;
+  const mayApprove = viewer && (viewer.role === 'admin' || viewer.role === 'planner');
+  return html`<section class="no-print" aria-labelledby="actions">
+    <h2 id="actions">${w.t('pack_print')}</h2>
+    <p>
+      <a href="${href(ctx, '/pack.pdf', { unit: d.unit.unit_id, period: d.quarter })}"
+        >${w.t('pack_print_pdf')}</a
+      >
+    </p>
+    <h3>${w.t('pack_approve_title')}</h3>
+    ${approval}
     ${
-      options.forms
-        ? html`<section class="no-print" aria-labelledby="actions">
-            <h2 id="actions">${w.t('pack_print')}</h2>
-            <p>
-              <a href="${href(ctx, '/pack.pdf', { unit: d.unit.unit_id, period: d.quarter })}"
-                >${w.t('pack_print_pdf')}</a
-              >
-            </p>
-            <h3>${w.t('pack_review_title')}</h3>
-            <form method="post" action="/pack/review" class="no-print">
-              <input type="hidden" name="unit" value="${d.unit.unit_id}" />
-              <input type="hidden" name="period" value="${d.quarter}" />
-              <input type="hidden" name="lang" value="${ctx.lang}" />
-              <label
-                >Token (admin) <input type="password" name="token" autocomplete="off" required
-              /></label>
-              <button type="submit">${w.t('pack_freeze')}</button>
-            </form>
-          </section>`
+      mayApprove && !page.approval
+        ? html`<form method="post" action="/pack/approve">
+            ${fields}
+            <p class="muted">${w.t('pack_approve_hint')}</p>
+            <button type="submit">
+              ${w.t('pack_approve_button', { period: w.period(d.quarter) })}
+            </button>
+          </form>`
         : ''
     }
-  `;
+    <h3>${w.t('pack_review_title')}</h3>
+    ${
+      viewer?.role === 'admin'
+        ? html`<form method="post" action="/pack/review">
+            ${fields}
+            <button type="submit">${w.t('pack_freeze')}</button>
+          </form>`
+        : viewer
+          ? html`<p class="muted">${w.t('pack_review_admin_only')}</p>`
+          : html`<p>
+              <a
+                href="${href(ctx, '/login', {
+                  next: `/pack?${new URLSearchParams({ unit: d.unit.unit_id, period: d.quarter })}`,
+                })}"
+                >${w.t('signin_link')}</a
+              >
+              ${w.t('pack_sign_in_to_act')}
+            </p>`
+    }
+  </section>`;
 }
 
 export function packTitle(ctx: PageContext, d: PackData): string {

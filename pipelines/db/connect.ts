@@ -11,6 +11,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import { asStorageError, StorageError } from './storage.ts';
+import { TIME_ZONE } from '../normalize/calendar.ts';
 
 export { StorageError } from './storage.ts';
 
@@ -124,6 +125,9 @@ export class Database {
       );
     }
     const connection = await instance.connect();
+    // timestamps (a batch's loaded_at, an approval's, a review's) are Vietnam wall time whatever
+    // the server's zone, as "today" is (calendar.ts): what the pages show and analysts query
+    await connection.run(`set global TimeZone = '${TIME_ZONE}'`);
     return new Database(path, instance, connection);
   }
 

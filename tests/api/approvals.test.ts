@@ -10,6 +10,7 @@ import { approvedRevisions } from '../../indicators/approvals.ts';
 import { readPeriod } from '../../pipelines/normalize/lookup.ts';
 import { main } from '../../cli/main.ts';
 import { bufferIo } from '../helpers.ts';
+import { addUser, browser, csrfOf, get, passwordOf, post, signIn } from './signin.ts';
 
 let t: TestApp;
 const tokens: Record<string, string> = {};
@@ -177,5 +178,92 @@ describe('chitieu approve', () => {
     expect(io.stdout[0]).toMatch(/^a-/);
     expect(io.stderr[0]).toContain('đã phê duyệt');
     expect(await main(['approve', '--unit', '79'], io)).toBe(2);
+  });
+});
+
+describe('the pack page (signed in)', () => {
+  // the demo's quarter: An Giang (p91) and Hà Nội (p01) after the reform
+  const pack = (unit: string) => `/pack?unit=${unit}&period=2025-Q4`;
+
+  it('asks nobody for a token: a visitor is sent to sign in, a reporter sees no forms', async () => {
+    const visitor = browser();
+    const page = await get(t.app, visitor, pack('p91@2025-07-01'));
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toMatch(/token/i);
+    expect(page.body).toContain('chưa được phê duyệt');
+    expect(page.body).toMatch(/href="\/login\?next=[^"]*pack/);
+    expect(page.body).not.toContain('action="/pack/approve"');
+    expect(page.body).not.toContain('action="/pack/review"');
+
+    await addUser(t.app, 'bao.cao.viet', 'reporter', 'p91@2025-07-01');
+    const reporter = browser('10.0.0.31');
+    await signIn(t.app, reporter, 'bao.cao.viet', passwordOf('bao.cao.viet'));
+    const seen = await get(t.app, reporter, pack('p91@2025-07-01'));
+    expect(seen.body).not.toContain('action="/pack/approve"');
+    expect(seen.body).toContain('Chỉ quản trị viên lưu được bản đã xem xét');
+  });
+
+  it("lets a province's planner approve its quarter from the pack, and no other province's", async () => {
+    await addUser(t.app, 'ke.hoach.an.giang', 'planner', 'p91@2025-07-01');
+    const b = browser('10.0.0.32');
+    await signIn(t.app, b, 'ke.hoach.an.giang', passwordOf('ke.hoach.an.giang'));
+    const page = await get(t.app, b, pack('p91@2025-07-01'));
+    expect(page.body).toContain('action="/pack/approve"');
+    expect(page.body).not.toContain('action="/pack/review"');
+    const form = {
+      unit: 'p91@2025-07-01',
+      period: '2025-Q4',
+      lang: 'vi',
+      _csrf: csrfOf(page.body),
+    };
+    // without the form's CSRF token nothing is approved
+    const forged = await post(t.app, b, '/pack/approve', { ...form, _csrf: 'x' });
+    expect(forged.statusCode).toBe(403);
+    const other = await post(t.app, b, '/pack/approve', { ...form, unit: 'p01@2025-07-01' });
+    expect(other.statusCode).toBe(403);
+    expect(other.body).toContain('nằm ngoài');
+    const done = await post(t.app, b, '/pack/approve', form);
+    expect(done.statusCode).toBe(303);
+    expect(done.headers.location).toBe('/pack?unit=p91%402025-07-01&period=2025-Q4');
+    const approvals = (await t.app.inject('/api/approvals')).json().approvals;
+    expect(approvals).toContainEqual(
+      expect.objectContaining({
+        unit_id: 'p91@2025-07-01',
+        period: '2025-Q4',
+        approved_by: 'ke.hoach.an.giang',
+      }),
+    );
+    const byPlanner = approvals.filter(
+      (a: { approved_by: string }) => a.approved_by === 'ke.hoach.an.giang',
+    );
+    expect(byPlanner).toHaveLength(1);
+    const after = await get(t.app, b, pack('p91@2025-07-01'));
+    expect(after.body).toContain('đã được phê duyệt');
+    expect(after.body).toContain('ke.hoach.an.giang');
+    expect(after.body).not.toContain('action="/pack/approve"');
+  });
+
+  it('lets a signed-in admin save the pack as reviewed, recorded under the login', async () => {
+    await addUser(t.app, 'quan.tri', 'admin');
+    const b = browser('10.0.0.33');
+    await signIn(t.app, b, 'quan.tri', passwordOf('quan.tri'));
+    const page = await get(t.app, b, pack('p01@2025-07-01'));
+    expect(page.body).toContain('action="/pack/review"');
+    const form = {
+      unit: 'p01@2025-07-01',
+      period: '2025-Q4',
+      lang: 'vi',
+      _csrf: csrfOf(page.body),
+    };
+    const saved = await post(t.app, b, '/pack/review', form);
+    expect(saved.statusCode).toBe(303);
+    const reviewed = await get(t.app, b, pack('p01@2025-07-01'));
+    expect(reviewed.body).toMatch(/Số liệu đã được xem xét ngày [^<]*\(quan\.tri\)/);
+    const by = await t.app.warehouse.read((db) =>
+      db.scalar<string>(
+        `select reviewed_by from core.pack_reviews where unit_id = 'p01@2025-07-01'`,
+      ),
+    );
+    expect(by).toBe('user:quan.tri');
   });
 });
