@@ -129,7 +129,14 @@ class ReadThread {
     if (this.idle) clearTimeout(this.idle);
     if (this.worker && this.memoryMb !== limits.memoryMb) this.end();
     if (!this.worker) {
-      this.worker = startWorker(limits.memoryMb);
+      const started = startWorker(limits.memoryMb);
+      // a thread that fails or ends between reads is forgotten (the next read starts another);
+      // an 'error' with no listener would end the server
+      const forget = () => {
+        if (this.worker === started) this.worker = null;
+      };
+      started.on('error', forget).on('exit', forget);
+      this.worker = started;
       this.memoryMb = limits.memoryMb;
     }
     const worker = this.worker;
