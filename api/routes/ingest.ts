@@ -203,26 +203,34 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
           status,
           detail: reportDetail(done, scope),
         });
+        const nothing = (vi: string, en: string) =>
+          `${r.file}: ${vi}; không tải gì / ${en}; nothing loaded`;
+        const scopeName = scope
+          ? ((await fastify.warehouse.units()).get(scope)?.full_name ?? scope)
+          : '';
         return reply.code(status).send({
           ...r,
           error: overLimit
             ? {
                 code: 'UPLOAD_TOO_LARGE',
-                message: `${r.file}: ${overLimit.message}; nothing loaded`,
+                message: nothing(overLimit.vi ?? overLimit.message, overLimit.message),
               }
             : outOfScope
               ? {
                   code: 'OUT_OF_SCOPE',
-                  message: `${r.file}: rows for units outside ${scope} (this token's scope); nothing loaded`,
+                  message: nothing(
+                    `có dòng của đơn vị ngoài ${scopeName}, phạm vi của tài khoản hoặc token này`,
+                    `rows for units outside ${scopeName}, the scope of this account or token`,
+                  ),
                 }
               : locked
                 ? {
                     code: 'PERIOD_APPROVED',
-                    message: `${r.file}: ${locked.message}; nothing loaded`,
+                    message: nothing(locked.vi ?? locked.message, locked.message),
                   }
                 : {
                     code: 'INGEST_REJECTED',
-                    message: `${r.file}: ${r.errorCount} error(s); nothing loaded`,
+                    message: nothing(`${r.errorCount} lỗi`, `${r.errorCount} error(s)`),
                   },
         });
       } catch (error) {

@@ -180,7 +180,7 @@ describe('POST /api/ingest', () => {
     const body = res.json();
     expect(body.error).toEqual({
       code: 'INGEST_REJECTED',
-      message: 'unknown-metric.csv: 2 error(s); nothing loaded',
+      message: 'unknown-metric.csv: 2 lỗi; không tải gì / 2 error(s); nothing loaded',
     });
     expect(body).toMatchObject({ status: 'rejected', batchId: null, errorCount: 2 });
     expect(body.errors).toEqual([
@@ -223,6 +223,9 @@ describe('POST /api/ingest', () => {
     expect(res.statusCode).toBe(403);
     const body = res.json();
     expect(body.error.code).toBe('OUT_OF_SCOPE');
+    // the scope by its name, in both languages, never an id
+    expect(body.error.message).toContain('ngoài Thành phố Hà Nội, phạm vi của tài khoản');
+    expect(body.error.message).toContain('outside Thành phố Hà Nội, the scope');
     expect(body.status).toBe('rejected');
     expect(body.errors).toEqual([
       {
