@@ -176,6 +176,16 @@ function status(pid: number): Record<string, number> {
   return out;
 }
 
+/** A sandbox process's status, or nothing when it ended (was killed) since it was listed. */
+function childStatus(pid: number): Record<string, number> {
+  try {
+    return status(pid);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw error;
+  }
+}
+
 function children(pid: number): number[] {
   try {
     return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
@@ -270,7 +280,7 @@ describe.runIf(process.platform === 'linux')('POST /api/sql attacks on a running
       // /api/health, again and again until the attack is answered
       do {
         for (const child of children(pid))
-          sandboxPeak = Math.max(sandboxPeak, status(child).VmRSS ?? 0);
+          sandboxPeak = Math.max(sandboxPeak, childStatus(child).VmRSS ?? 0);
         const health = await fetch(`${server.url}/api/health`);
         expect(health.status).toBe(200);
         if (!settled && events.length === 0) events.push('health answered');
