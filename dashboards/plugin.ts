@@ -8,7 +8,7 @@ import { BusyError, HttpError } from '../api/errors.ts';
 import { Gate } from '../api/plugins/limits.ts';
 import { errorBody } from '../api/plugins/errors.ts';
 import { today } from '../pipelines/normalize/calendar.ts';
-import { formatPeriod, periodEnd } from '../pipelines/normalize/periods.ts';
+import { periodEnd } from '../pipelines/normalize/periods.ts';
 import { findUnit, LookupError, readPeriod } from '../pipelines/normalize/lookup.ts';
 import { readLang, words } from './i18n/index.ts';
 import { layout, href, type PageContext } from './layout.ts';
@@ -18,9 +18,8 @@ import { loadPack, packBody, packTitle } from './pages/pack.ts';
 import { packData, saveReview } from './pack.ts';
 import { htmlToPdf, BrowserMissingError } from './browser.ts';
 import { errorText, pageScope } from './pages/common.ts';
-import { principalOf, ROLE_ACCESS, tokenUnit, tooManyFailures } from '../api/plugins/auth.ts';
-import { approverName } from '../api/routes/approvals.ts';
-import { approvalRefusal, approve } from '../indicators/approvals.ts';
+import { principalOf, ROLE_ACCESS, tooManyFailures } from '../api/plugins/auth.ts';
+import { approveAsked } from '../api/routes/approvals.ts';
 import { projectFile } from '../pipelines/db/connect.ts';
 import { requireForm, viewerOf } from '../api/plugins/session.ts';
 import accountPages from './pages/login.ts';
@@ -297,34 +296,12 @@ export default async function dashboards(
       preHandler: requireForm('plan'),
     },
     async (request, reply) => {
-      const principal = request.principal!;
       const form = (request.body ?? {}) as Record<string, string>;
       const lang = form.lang === 'en' ? 'en' : 'vi';
       const index = await fastify.warehouse.units();
       const quarter = readPeriod(form.period ?? '');
       const unit = findUnit(index, form.unit ?? 'VN', periodEnd(quarter));
-      const own = principal.role === 'planner' ? tokenUnit(index, principal, today()) : null;
-      const refusal = approvalRefusal(
-        index,
-        { role: principal.role, unit: own, name: approverName(principal) },
-        unit,
-      );
-      if (refusal) {
-        await fastify.audit(request, {
-          action: 'approval',
-          status: 403,
-          detail: { unit: unit.unit_id, period: formatPeriod(quarter) },
-        });
-        throw new HttpError(403, 'OUT_OF_SCOPE', refusal[lang]);
-      }
-      const { approval, created } = await fastify.warehouse.write((db) =>
-        approve(db, unit, quarter, approverName(principal)),
-      );
-      await fastify.audit(request, {
-        action: 'approval',
-        status: created ? 201 : 200,
-        detail: { approval_id: approval.approval_id, unit: unit.unit_id, period: approval.period },
-      });
+      const { approval } = await approveAsked(fastify, request, unit, quarter, null, lang);
       return reply.redirect(
         href({ lang }, '/pack', { unit: unit.unit_id, period: approval.period }),
         303,

@@ -1,11 +1,18 @@
 // POST /api/approvals {unit, period}: an admin, or the planner of a province for its province,
 // approves a period for a unit subtree; later revisions of the figures it covers are refused for
 // reporters and flagged for admins (pipelines/load/approval.ts). GET /api/approvals lists them.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { findUnit } from '../../pipelines/normalize/lookup.ts';
-import { formatPeriod, periodEnd } from '../../pipelines/normalize/periods.ts';
-import { approvalRefusal, approve, listApprovals } from '../../indicators/approvals.ts';
+import { formatPeriod, periodEnd, type Period } from '../../pipelines/normalize/periods.ts';
+import type { Unit } from '../../pipelines/normalize/units.ts';
+import {
+  approvalRefusal,
+  approve,
+  listApprovals,
+  type Approval,
+} from '../../indicators/approvals.ts';
 import { HttpError } from '../errors.ts';
 import { tokenUnit, type Principal } from '../plugins/auth.ts';
 import { errors, periodParam, unitParam } from '../schemas/common.ts';
@@ -30,6 +37,48 @@ const approvalBody = z.object({
 /** Who approves, as recorded: the login of a session, the token otherwise. */
 export const approverName = (p: Principal) =>
   p.source === 'session' ? p.label : `token:${p.token_id} (${p.label})`;
+
+/**
+ * Approves `period` for `unit` as the request's principal, by the rule of approvalRefusal: a
+ * refusal is audited and thrown (403 OUT_OF_SCOPE, in `lang`, else both languages), an approval
+ * audited and answered. POST /api/approvals and the pack's form (POST /pack/approve) share it.
+ */
+export async function approveAsked(
+  fastify: FastifyInstance,
+  request: FastifyRequest,
+  unit: Unit,
+  period: Period,
+  note: string | null,
+  lang?: 'vi' | 'en',
+): Promise<{ approval: Approval; created: boolean }> {
+  const principal = request.principal!;
+  const index = await fastify.warehouse.units();
+  const own = principal.role === 'planner' ? tokenUnit(index, principal, today()) : null;
+  const refusal = approvalRefusal(
+    index,
+    { role: principal.role, unit: own, name: approverName(principal) },
+    unit,
+  );
+  if (refusal) {
+    await fastify.audit(request, {
+      action: 'approval',
+      status: 403,
+      detail: { unit: unit.unit_id, period: formatPeriod(period) },
+    });
+    const message = lang ? refusal[lang] : `${refusal.en} / ${refusal.vi}`;
+    throw new HttpError(403, 'OUT_OF_SCOPE', message);
+  }
+  const result = await fastify.warehouse.write((db) =>
+    approve(db, unit, period, approverName(principal), note),
+  );
+  const { approval, created } = result;
+  await fastify.audit(request, {
+    action: 'approval',
+    status: created ? 201 : 200,
+    detail: { approval_id: approval.approval_id, unit: unit.unit_id, period: approval.period },
+  });
+  return result;
+}
 
 const route: FastifyPluginAsyncZod = async (fastify) => {
   fastify.get(
@@ -61,32 +110,16 @@ const route: FastifyPluginAsyncZod = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const principal = request.principal!;
       const { period, note } = request.body;
       const index = await fastify.warehouse.units();
       const unit = findUnit(index, request.body.unit, periodEnd(period));
-      const own = principal.role === 'planner' ? tokenUnit(index, principal, today()) : null;
-      const refusal = approvalRefusal(
-        index,
-        { role: principal.role, unit: own, name: approverName(principal) },
+      const { approval, created } = await approveAsked(
+        fastify,
+        request,
         unit,
+        period,
+        note ?? null,
       );
-      if (refusal) {
-        await fastify.audit(request, {
-          action: 'approval',
-          status: 403,
-          detail: { unit: unit.unit_id, period: formatPeriod(period) },
-        });
-        throw new HttpError(403, 'OUT_OF_SCOPE', `${refusal.en} / ${refusal.vi}`);
-      }
-      const { approval, created } = await fastify.warehouse.write((db) =>
-        approve(db, unit, period, approverName(principal), note ?? null),
-      );
-      await fastify.audit(request, {
-        action: 'approval',
-        status: created ? 201 : 200,
-        detail: { approval_id: approval.approval_id, unit: unit.unit_id, period: approval.period },
-      });
       return reply.code(created ? 201 : 200).send(approval);
     },
   );
