@@ -41,7 +41,14 @@ export function readPeriodOrDay(text: string, name = 'period'): Period {
   return p;
 }
 
-/** A unit by id ("p91@2025-07-01"), by GSO code read at `date`, or "VN". */
+/** Candidates a message lists before "…". */
+const LISTED = 6;
+
+/**
+ * A unit by id ("p91@2025-07-01"), by GSO code read at `date`, "VN", or by its name at `date`
+ * ("An Giang", "Tỉnh An Giang", "Xã Mỹ An" when only one unit is so named then: a name several
+ * units share is refused with them listed, never settled by picking one).
+ */
 export function findUnit(index: UnitIndex, text: string, date: string | null): Unit {
   const byId = index.get(text);
   if (byId) return byId;
@@ -51,6 +58,25 @@ export function findUnit(index: UnitIndex, text: string, date: string | null): U
     throw new LookupError(
       'AMBIGUOUS_UNIT',
       `code ${text} names ${found.length} units on ${date}: ${found.map((u) => u.unit_id).join(', ')}`,
+    );
+  }
+  if (/\p{L}/u.test(text) && !text.includes('@')) {
+    const named = index.resolve({ name: text, date });
+    if (named.ok) return named.unit;
+    if (named.reason === 'ambiguous') {
+      const shown = named.candidates
+        .slice(0, LISTED)
+        .map((u) => `${u.full_name} (${u.unit_id})`)
+        .join(', ');
+      const more = named.candidates.length > LISTED ? ', …' : '';
+      throw new LookupError(
+        'AMBIGUOUS_UNIT',
+        `"${text}" names ${named.candidates.length} units${date ? ` on ${date}` : ''}: ${shown}${more}; give its code or id`,
+      );
+    }
+    throw new LookupError(
+      'UNKNOWN_UNIT',
+      `no unit has code, id or name ${text}${date ? ` on ${date}` : ''}`,
     );
   }
   const then = index

@@ -113,6 +113,19 @@ describe('GET /api/units/:unit', () => {
     expect(old.successors.map((s) => s.unit_id)).toEqual(['p79@2025-07-01']);
   });
 
+  it('takes a unit by its name at the date, as people type it', async () => {
+    const byName = await get(
+      `/api/units/${encodeURIComponent('Tỉnh An Giang')}?as_of=${DEMO_TODAY}`,
+      unitResponse,
+    );
+    expect(byName.unit.unit_id).toBe('p91@2025-07-01');
+    const short = await get(
+      `/api/units/${encodeURIComponent('an giang')}?as_of=2024-12-31`,
+      unitResponse,
+    );
+    expect(short.unit.unit_id).toBe('p89');
+  });
+
   it('answers an unknown unit with 404 UNKNOWN_UNIT naming what the code once was', async () => {
     expect(await fails(`/api/units/77?as_of=${DEMO_TODAY}`, 404, 'UNKNOWN_UNIT')).toMatch(/p77/);
     await fails('/api/units/nowhere', 404, 'UNKNOWN_UNIT');

@@ -130,7 +130,7 @@ describe('chitieu export', () => {
     expect((await run('observations', '--format', 'csv', '--out', out, '--bogus')).code).toBe(2);
     const unknown = await run('observations', '--format', 'csv', '--out', out, '--unit', 'nowhere');
     expect(unknown.code).toBe(1);
-    expect(unknown.err).toContain('no unit has code or id nowhere');
+    expect(unknown.err).toContain('no unit has code, id or name nowhere');
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -77,4 +77,26 @@ describe('findUnit', () => {
     );
     expect(lookupCode(() => findUnit(units, '91', null))).toMatch(/^AMBIGUOUS_UNIT: code 91/);
   });
+
+  it('reads a name at the date, with or without its prefix, and refuses one that names several', () => {
+    expect(findUnit(units, 'An Giang', '2025-12-31')).toBe(AG);
+    expect(findUnit(units, 'Tỉnh Kiên Giang', '2024-12-31')).toBe(KG);
+    expect(findUnit(units, 'kiên giang', '2024-12-31')).toBe(KG);
+    // Kiên Giang ended on 30/6/2025: the name names nothing after it
+    expect(lookupCode(() => findUnit(units, 'Kiên Giang', '2025-12-31'))).toBe(
+      'UNKNOWN_UNIT: no unit has code, id or name Kiên Giang on 2025-12-31',
+    );
+    const twins = new UnitIndex([
+      NATIONAL,
+      AG,
+      { ...province('92', 'An Giang', '2025-07-01', null), full_name: 'Tỉnh An Giang' },
+    ]);
+    expect(lookupCode(() => findUnit(twins, 'An Giang', '2025-12-31'))).toBe(
+      'AMBIGUOUS_UNIT: "An Giang" names 2 units on 2025-12-31: Tỉnh An Giang (p91@2025-07-01), Tỉnh An Giang (p92@2025-07-01); give its code or id',
+    );
+    // a code is still a code, and an unknown one says so as before
+    expect(lookupCode(() => findUnit(units, '77', '2025-12-31'))).toBe(
+      'UNKNOWN_UNIT: no unit has code or id 77 on 2025-12-31',
+    );
+  });
 });

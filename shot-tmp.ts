@@ -1,0 +1,14 @@
+import { chromium } from 'playwright-core';
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium' });
+const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+await page.goto('http://127.0.0.1:3112/login?next=/upload');
+await page.fill('input[name=login]', 'quan.tri');
+await page.fill('input[name=password]', 'correct horse battery staple');
+await page.click('button[type=submit]');
+await page.waitForLoadState();
+console.log(page.url());
+await page.setInputFiles('input[type=file]', '/tmp/big.xlsx');
+await Promise.all([page.waitForNavigation(), page.click('form[action="/upload/preview"] button[type=submit]')]);
+await page.screenshot({ path: '/tmp/upload-slow.png', fullPage: false });
+console.log((await page.locator('main').innerText()).slice(0, 800));
+await browser.close();
