@@ -3,6 +3,7 @@
 // the batch's row and its warnings as findings; it commits whole, or (an error, or the work's own
 // verdict) leaves the database exactly as it was.
 import type { Database } from '../db/connect.ts';
+import type { Problem } from './problems.ts';
 import type { Counts } from './report.ts';
 import { asStorageError } from '../db/storage.ts';
 
@@ -106,8 +107,17 @@ export interface BatchRow extends Counts {
   loadedBy: string;
 }
 
-/** Writes the batch's row, and its warnings from temp table `findings` as quality findings. */
-export async function insertBatchRow(tx: Tx, row: BatchRow, findings: string): Promise<void> {
+/**
+ * Writes the batch's row, and its warnings as quality findings: those of temp table `findings`,
+ * and `early`, what reading the file found (a total row that disagrees with the rows it totals, a
+ * derived percentage that disagrees with its parts), at their rows, without a unit.
+ */
+export async function insertBatchRow(
+  tx: Tx,
+  row: BatchRow,
+  findings: string,
+  early: readonly Problem[] = [],
+): Promise<void> {
   await tx.db.run(
     `insert into core.batches values ($id, $file, $sha, current_timestamp, $read, $new, $revised,
          $unchanged, $warnings, $layout, $encoding, $by)`,
@@ -119,7 +129,7 @@ export async function insertBatchRow(tx: Tx, row: BatchRow, findings: string): P
       new: row.rowsNew,
       revised: row.rowsRevised,
       unchanged: row.rowsUnchanged,
-      warnings: row.warnings,
+      warnings: row.warnings + early.length,
       layout: row.layout,
       encoding: row.encoding,
       by: row.loadedBy,
@@ -137,6 +147,13 @@ export async function insertBatchRow(tx: Tx, row: BatchRow, findings: string): P
      from ${findings}`,
     { id: tx.batchId },
   );
+  for (const p of early) {
+    await tx.db.run(
+      `insert into core.quality_findings
+       values ($id, null, null, null, $rule, 'warning', $message, $value, $line, current_timestamp)`,
+      { id: tx.batchId, rule: p.rule, message: p.message, value: p.value, line: p.row },
+    );
+  }
 }
 
 /**

@@ -104,7 +104,7 @@ export async function writeFast(
         warnings: warnings.count,
         loadedBy: options.loadedBy ?? 'cli',
       };
-      await insertBatchRow(tx, row, t.findings);
+      await insertBatchRow(tx, row, t.findings, ctx.early);
       return keep(tx.batchId);
     },
     { bulk: true },

@@ -1,6 +1,7 @@
 // The general path: any layout, any format, any problem. Every part is read into one long table
 // of text, classified, checked row by row (every problem reported with its row), compared with
 // what is stored, and written as one batch when nothing is wrong.
+import type { Problem } from './problems.ts';
 import type { Database } from '../db/connect.ts';
 import { checkApprovals, recordFlags } from './approval.ts';
 import { insertBatchRow, keep, writeBatch } from './batch.ts';
@@ -24,6 +25,8 @@ export interface PathContext {
   meta: { file: string; layout: string; encoding: string };
   /** the file's SHA-256 (read while DuckDB works; awaited when a batch needs it) */
   sha256: () => Promise<string>;
+  /** warnings reading found (total rows, derived columns): stored as findings with the batch */
+  early?: readonly Problem[];
 }
 
 /** The general path's temp tables, all dropped when it ends. */
@@ -110,7 +113,7 @@ export function generalPath(ctx: PathContext): Promise<PathResult> {
           warnings: warnings.count,
           loadedBy: options.loadedBy ?? 'cli',
         };
-        await insertBatchRow(tx, row, t.findings);
+        await insertBatchRow(tx, row, t.findings, ctx.early);
         if (locked.warnings.count > 0) await recordFlags(tx, t.revised);
         return keep(tx.batchId);
       },

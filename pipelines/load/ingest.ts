@@ -226,6 +226,7 @@ async function run(
     options,
     meta: { file: source.file, layout: report.layout, encoding: report.encoding },
     sha256: () => hashing,
+    early,
   };
   const fast = options.fast === false ? null : await fastPath(ctx);
   const result = fast ?? (await generalPath(ctx));

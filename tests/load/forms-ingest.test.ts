@@ -45,7 +45,15 @@ async function load(file: string, options: IngestOptions = {}) {
       { b: report.batchId ?? '' },
     );
     const stored = rows.map((r): Row => [r.unit_id, r.period, r.metric, Number(r.value)]);
-    return { report, stored, notes };
+    const findings = await db.all<{ rule: string; line: string; value: string; unit_id: null }>(
+      `select rule, line, value, unit_id from core.quality_findings where batch_id = $b
+       order by line`,
+      { b: report.batchId ?? '' },
+    );
+    const counted = await db.scalar(`select warnings from core.batches where batch_id = $b`, {
+      b: report.batchId ?? '',
+    });
+    return { report, stored, notes, findings, counted };
   } finally {
     db.close();
   }
@@ -88,7 +96,7 @@ describe('the standard form in three encodings', () => {
   ];
   for (const c of CASES) {
     it(`${c.file}: loads the five units, warns for the wrong total and rate, notes the rest`, async () => {
-      const { report, stored, notes } = await load(c.file);
+      const { report, stored, notes, findings, counted } = await load(c.file);
       const name = `${c.file}${c.sheet}`;
       expect(report.errors).toEqual([]);
       expect(report).toMatchObject({ status: 'loaded', layout: 'wide', encoding: c.encoding });
@@ -99,6 +107,12 @@ describe('the standard form in three encodings', () => {
         [name, 17 + c.shift, 'total_mismatch', CCCD, '22000'],
         [name, 11 + c.shift, 'derived_mismatch', RATE, '55'],
       ]);
+      // both kept with the batch, for the data-quality page: at their rows, without a unit
+      expect(findings).toEqual([
+        { rule: 'derived_mismatch', line: String(11 + c.shift), value: '55', unit_id: null },
+        { rule: 'total_mismatch', line: String(17 + c.shift), value: '22000', unit_id: null },
+      ]);
+      expect(Number(counted)).toBe(2);
       expect(report.warnings[1].vi).toBe(
         `«${RATE}» ghi 55 nhưng «Trong đó: Số hồ sơ TTHC tiếp nhận trực tuyến» / «Số HS TTHC tiếp nhận» = 50%: kiểm tra lại số liệu`,
       );
