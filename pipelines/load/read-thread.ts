@@ -148,8 +148,11 @@ class ReadThread {
         worker.off('message', onMessage);
         worker.off('error', onError);
         worker.off('exit', onExit);
-        if (ended || this.worker !== worker) this.end();
-        else {
+        if (ended || this.worker !== worker) {
+          // only the thread this read used: a later one is not this read's to end
+          if (this.worker === worker) this.worker = null;
+          void worker.terminate();
+        } else {
           worker.unref();
           this.idle = setTimeout(() => this.end(), IDLE_MS).unref();
         }
