@@ -29,7 +29,6 @@ import {
   ingestDescription,
   ingestRefusalSchema,
   ingestReportSchema,
-  type IngestFields,
 } from '../schemas/ingest.ts';
 import {
   boundaryProblem,
@@ -37,7 +36,9 @@ import {
   receive,
   receiveLimits,
   sweepStaleUploads,
+  type Upload,
 } from './receive.ts';
+import type { UnitIndex } from '../../pipelines/normalize/units.ts';
 
 /** Rules of whole-file problems that are a size limit: answered 413, not 422. */
 const LIMIT_RULES = new Set(['too_large', 'too_deep']);
@@ -145,19 +146,17 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
         }
         dir = mkdtempSync(join(tmpdir(), 'chitieu-upload-'));
         const upload = await receive(request, dir, receiveLimits(fastify.config, principal.role));
-        const parentUnitId = upload.fields.parent
-          ? findUnit(await fastify.warehouse.units(), upload.fields.parent, asOf).unit_id
-          : undefined;
+        const options = uploadOptions(
+          upload,
+          principal,
+          await fastify.warehouse.units(),
+          scope,
+          asOf,
+        );
         const done = await fastify.warehouse.write(async (db) => {
           const outcome = await ingestAndRefresh(db, upload.path, {
             dryRun: upload.fields.dry_run ?? false,
-            ...fieldOptions(upload.fields),
-            fileName: upload.name,
-            loadedBy: loadedBy(principal),
-            // a reporter may not revise an approved period; an admin's revision is flagged
-            lockedRevisions: principal.role === 'reporter' ? 'refuse' : 'flag',
-            ...(scope ? { scopeUnitId: scope } : {}),
-            ...(parentUnitId ? { parentUnitId } : {}),
+            ...options,
           });
           // the engine followed the data, as after `chitieu ingest`: this batch's months and any
           // refresh an earlier, interrupted upload still owed
@@ -258,26 +257,38 @@ const ingest: FastifyPluginAsyncZod = async (fastify) => {
 
 export default ingest;
 
-/** An office form's overrides from the upload's fields (the CLI's --header-row …). */
-const formFields = (fields: IngestFields) => ({
-  headerRow: fields.header_row,
-  skipRows: fields.skip_rows,
-  mapping: fields.mapping,
-  recordPath: fields.record_path,
-});
-
 /**
- * The ingest options of an upload, from its form's fields, the same for POST /api/ingest and the
- * upload page (dashboards/pages/upload.ts): add a new field here, once. The file is read on a
- * worker thread, off the event loop.
+ * The ingest options of an upload, the same for POST /api/ingest and the upload page
+ * (dashboards/pages/upload.ts): its form's fields (add a new one here, once), its name, who sends
+ * it, the reporter's scope and the parent unit the form names. The file is read on a worker
+ * thread, off the event loop.
  */
-export const fieldOptions = (f: IngestFields): IngestOptions => ({
-  readInThread: true,
-  layout: f.layout,
-  period: f.period,
-  encoding: f.encoding,
-  sheet: f.sheet,
-  ...formFields(f),
-  thousands: f.thousands,
-  level: f.level,
-});
+export function uploadOptions(
+  upload: Upload,
+  principal: Principal,
+  units: UnitIndex,
+  scopeUnitId: string | null,
+  asOf: string,
+): IngestOptions {
+  const f = upload.fields;
+  return {
+    readInThread: true,
+    layout: f.layout,
+    period: f.period,
+    encoding: f.encoding,
+    sheet: f.sheet,
+    // an office form's overrides (the CLI's --header-row …)
+    headerRow: f.header_row,
+    skipRows: f.skip_rows,
+    mapping: f.mapping,
+    recordPath: f.record_path,
+    thousands: f.thousands,
+    level: f.level,
+    fileName: upload.name,
+    loadedBy: loadedBy(principal),
+    // a reporter may not revise an approved period; an admin's revision is flagged
+    lockedRevisions: principal.role === 'reporter' ? 'refuse' : 'flag',
+    ...(scopeUnitId ? { scopeUnitId } : {}),
+    ...(f.parent ? { parentUnitId: findUnit(units, f.parent, asOf).unit_id } : {}),
+  };
+}

@@ -2,18 +2,10 @@
 // /api/procedures/{plan_id}/{seq} (one with its history) and POST …/status (a planner records).
 import { z } from 'zod';
 import { procedureRow } from './plans.ts';
-import { flag, historyEntry } from './tasks.ts';
+import { flag, historyEntry, plansUnitParam } from './tasks.ts';
 
 export const proceduresQuery = z.object({
-  unit: z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe(
-      'unit id or code: only the plans that unit, a unit it continues or a unit below either ' +
-        'issued (the overview and the quarterly pack count by the same rule)',
-    ),
+  unit: plansUnitParam,
   plan: z.string().min(1).max(200).optional().describe('plan id'),
   status: z.string().min(1).max(40).optional().describe('planned, done … (on as_of)'),
   as_of: z.iso

@@ -23,16 +23,22 @@ export const historyEntry = z.object({
 });
 export type HistoryEntry = z.infer<typeof historyEntry>;
 
+/**
+ * `unit` of the task and procedure lists: only the plans that unit, a unit it continues or a unit
+ * below either issued (plansInScope, the overview's and the pack's rule)
+ */
+export const plansUnitParam = z
+  .string()
+  .min(1)
+  .max(100)
+  .optional()
+  .describe(
+    'unit id, code or name: only the plans that unit, a unit it continues or a unit below either ' +
+      'issued (the overview and the quarterly pack count by the same rule)',
+  );
+
 export const tasksQuery = z.object({
-  unit: z
-    .string()
-    .min(1)
-    .max(100)
-    .optional()
-    .describe(
-      'unit id or code: only the plans that unit, a unit it continues or a unit below either ' +
-        'issued (the overview and the quarterly pack count by the same rule)',
-    ),
+  unit: plansUnitParam,
   plan: z.string().min(1).max(200).optional().describe('plan id'),
   group: z.string().min(1).max(500).optional().describe('group name, exactly as printed'),
   lead: z

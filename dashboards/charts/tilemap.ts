@@ -189,6 +189,13 @@ export function tilemapChart(
   const cols = Math.max(...layout.map((p) => p.col)) + 1;
   const rows = Math.max(...layout.map((p) => p.row)) + 1;
   const gap = 0.04;
+  // a tile's square, inset by `by` on each side
+  const cell = (by: number) => ({
+    x1: (t: Tile) => t.col + by,
+    x2: (t: Tile) => t.col + 1 - by,
+    y1: (t: Tile) => t.row + by,
+    y2: (t: Tile) => t.row + 1 - by,
+  });
   const selected = model.tiles.filter((t) => t.code === options.selected);
   return {
     width: cols * size,
@@ -201,10 +208,7 @@ export function tilemapChart(
     y: { domain: [rows, 0] },
     marks: [
       Plot.rect(model.tiles, {
-        x1: (t: Tile) => t.col + gap,
-        x2: (t: Tile) => t.col + 1 - gap,
-        y1: (t: Tile) => t.row + gap,
-        y2: (t: Tile) => t.row + 1 - gap,
+        ...cell(gap),
         fill: (t: Tile) => t.fill,
         stroke: '#6E6E6E',
         strokeWidth: 1,
@@ -212,10 +216,7 @@ export function tilemapChart(
         className: 'mark-tile',
       }),
       Plot.rect(selected, {
-        x1: (t: Tile) => t.col + gap / 2,
-        x2: (t: Tile) => t.col + 1 - gap / 2,
-        y1: (t: Tile) => t.row + gap / 2,
-        y2: (t: Tile) => t.row + 1 - gap / 2,
+        ...cell(gap / 2),
         fill: 'none',
         stroke: '#000000',
         strokeWidth: 4,

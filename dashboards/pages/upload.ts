@@ -22,7 +22,7 @@ import {
   sessionPrincipal,
   signedIn,
 } from '../../api/plugins/session.ts';
-import { fieldOptions, loadedBy, reportDetail } from '../../api/routes/ingest.ts';
+import { reportDetail, uploadOptions } from '../../api/routes/ingest.ts';
 import { receive, receiveLimits } from '../../api/routes/receive.ts';
 import {
   fileSha256,
@@ -31,9 +31,8 @@ import {
   type Preview,
 } from '../../api/routes/upload-store.ts';
 import { ingestAndRefresh } from '../../indicators/ingest.ts';
-import type { IngestOptions } from '../../pipelines/load/ingest.ts';
 import { lastFullMonth, today } from '../../pipelines/normalize/calendar.ts';
-import { findUnit, LookupError } from '../../pipelines/normalize/lookup.ts';
+import { LookupError } from '../../pipelines/normalize/lookup.ts';
 import type { Unit } from '../../pipelines/normalize/units.ts';
 import { pageContext } from '../plugin.ts';
 import { layout, href } from '../layout.ts';
@@ -146,16 +145,13 @@ export default async function uploadPages(fastify: FastifyInstance) {
           throw new HttpError(403, 'CSRF_INVALID', FORM_WORDS.csrf[ctx.lang]);
         }
         request.principal = principal;
-        const { parent } = upload.fields;
-        const units = await fastify.warehouse.units();
-        const options: IngestOptions = {
-          ...fieldOptions(upload.fields),
-          fileName: upload.name,
-          loadedBy: loadedBy(principal),
-          lockedRevisions: principal.role === 'reporter' ? 'refuse' : 'flag',
-          ...(scope ? { scopeUnitId: scope.unit_id } : {}),
-          ...(parent ? { parentUnitId: findUnit(units, parent, today()).unit_id } : {}),
-        };
+        const options = uploadOptions(
+          upload,
+          principal,
+          await fastify.warehouse.units(),
+          scope?.unit_id ?? null,
+          today(),
+        );
         const { report } = await fastify.warehouse.write((db) =>
           ingestAndRefresh(db, upload.path, { ...options, dryRun: true }),
         );

@@ -6,6 +6,8 @@
 // STATUS_LABELS: the engine's statuses (indicators/compute/status.ts) as the CLI prints them.
 // DISPLAY_STATES / displayState(): what a reader is shown for (indicator, unit, period): the
 // engine's verdict only when the unit has a figure in the period and a target binds then.
+import { STATUSES, type Status } from '../compute/status.ts';
+
 export const STATUS_LABELS: Record<string, { vi: string; en: string; icon: string; ansi: string }> =
   {
     achieved: { vi: 'Đạt', en: 'Achieved', icon: '✔', ansi: '\u001b[32m' },
@@ -18,20 +20,19 @@ export const STATUS_LABELS: Record<string, { vi: string; en: string; icon: strin
     superseded: { vi: 'Đơn vị đã sắp xếp lại', en: 'Superseded', icon: '↷', ansi: '\u001b[90m' },
   };
 
-/** The engine's verdicts, then the three states in which there is no verdict to show. */
-export const DISPLAY_IDS = [
-  'achieved',
-  'on_track',
-  'at_risk',
-  'off_track',
-  'regressing',
-  'missed',
-  'superseded',
+/** What a reader may be shown: the engine's verdicts, then the three states without one. */
+export type DisplayId = Exclude<Status, 'no_data'> | 'no_figure' | 'not_started' | 'no_target';
+
+/**
+ * The engine's statuses in their order (compute/status.ts), its "no data" replaced by the three
+ * states in which there is no verdict to show: a status the engine gains is listed here too.
+ */
+export const DISPLAY_IDS: readonly DisplayId[] = [
+  ...STATUSES.filter((s): s is Exclude<Status, 'no_data'> => s !== 'no_data'),
   'no_figure',
   'not_started',
   'no_target',
-] as const;
-export type DisplayId = (typeof DISPLAY_IDS)[number];
+];
 
 export interface DisplayWord {
   vi: string;

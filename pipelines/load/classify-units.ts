@@ -4,7 +4,7 @@
 // values the caller loads once (pipelines/load/reference.ts).
 import type { Level, Resolution, Unit, UnitIndex } from '../normalize/units.ts';
 import type { Bilingual } from './problems.ts';
-import { namesInContext, type ContextNote } from './unit-names.ts';
+import { LEVEL_VI, namesInContext, type ContextNote } from './unit-names.ts';
 
 /** What became of a retired unit: merged, split, renamed or continued as another. */
 export interface Successor {
@@ -259,16 +259,9 @@ export function classifyUnits(queries: readonly UnitQuery[], rules: UnitRules): 
       rules.notes?.push({
         rule: 'unit_by_context',
         message: `"${name}" read as ${unit.full_name}: the file's other rows name ${level} units (the name alone also fits units of other levels; give unit_code or --level to say otherwise)`,
-        vi: `"${name}" được hiểu là ${unit.full_name}: các dòng khác của tệp đều là đơn vị cấp ${LEVEL_VI[level]} (tên này còn trùng với đơn vị cấp khác; ghi mã đơn vị hoặc dùng --level nếu muốn khác)`,
+        vi: `"${name}" được hiểu là ${unit.full_name}: các dòng khác của tệp đều là đơn vị ${LEVEL_VI[level]} (tên này còn trùng với đơn vị cấp khác; ghi mã đơn vị hoặc dùng --level nếu muốn khác)`,
       });
     }
     return again;
   });
 }
-
-const LEVEL_VI: Record<Level, string> = {
-  national: 'quốc gia',
-  province: 'tỉnh',
-  district: 'huyện',
-  commune: 'xã',
-};

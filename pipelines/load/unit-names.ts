@@ -19,7 +19,8 @@ const LEVEL_EN: Record<Level, string> = {
   district: 'district-level',
   commune: 'commune-level',
 };
-const LEVEL_VI: Record<Level, string> = {
+/** A level as Vietnamese names it after "đơn vị" (unit). */
+export const LEVEL_VI: Record<Level, string> = {
   national: 'quốc gia',
   province: 'cấp tỉnh',
   district: 'cấp huyện',
