@@ -12,6 +12,10 @@ export const vi = {
   upload_sheet: 'Trang tính (chỉ đọc trang này của tệp Excel)',
   upload_header_row: 'Dòng tiêu đề cột (khi không tự nhận ra)',
   upload_skip_rows: 'Bỏ qua các dòng (vd. 3,4,20-22)',
+  upload_thousands: 'Dấu phân cách hàng nghìn',
+  upload_thousands_none: 'Không chỉ định (đọc theo tệp)',
+  upload_thousands_dot: 'Dấu chấm: 1.234.567',
+  upload_thousands_comma: 'Dấu phẩy: 1,234,567',
   upload_forms_hint:
     'Biểu mẫu văn phòng (phần tiêu đề, dòng tổng, chữ ký) được nhận biết tự động; ánh xạ cột (--mapping) có trong lệnh chitieu ingest.',
   upload_preview_submit: 'Kiểm tra và xem trước',
@@ -32,6 +36,7 @@ export const vi = {
   upload_problems: 'Lỗi cần sửa ({count})',
   upload_problems_more: 'Chỉ hiện {shown} trong {count} lỗi.',
   upload_warnings: 'Cảnh báo ({count})',
+  upload_notes: 'Khi đọc tệp',
   upload_rejected:
     'Tệp có lỗi nên chưa số liệu nào được tải. Sửa các lỗi dưới đây rồi tải tệp lên lại.',
   upload_out_of_scope:
@@ -87,6 +92,10 @@ export const en: Record<keyof typeof vi, string> = {
   upload_sheet: 'Sheet (read only this sheet of a workbook)',
   upload_header_row: 'Header row (when it is not found)',
   upload_skip_rows: 'Rows to skip (e.g. 3,4,20-22)',
+  upload_thousands: 'Thousands mark',
+  upload_thousands_none: 'Not given (read from the file)',
+  upload_thousands_dot: 'Point: 1.234.567',
+  upload_thousands_comma: 'Comma: 1,234,567',
   upload_forms_hint:
     'Office forms (title block, total rows, signatures) are recognised; a column mapping (--mapping) is on chitieu ingest.',
   upload_preview_submit: 'Check and preview',
@@ -108,6 +117,7 @@ export const en: Record<keyof typeof vi, string> = {
   upload_problems: 'Errors to fix ({count})',
   upload_problems_more: 'Showing {shown} of {count} errors.',
   upload_warnings: 'Warnings ({count})',
+  upload_notes: 'While reading the file',
   upload_rejected:
     'The file has errors, so nothing was loaded. Fix them and upload the file again.',
   upload_out_of_scope:

@@ -4,6 +4,7 @@
 import type { IngestReport } from '../../pipelines/load/ingest.ts';
 import { problemFix, problemWhat } from '../../pipelines/load/messages.ts';
 import type { Problem } from '../../pipelines/load/problems.ts';
+import type { Note } from '../../pipelines/load/report.ts';
 import type { Unit } from '../../pipelines/normalize/units.ts';
 import { href, layout, type PageContext } from '../layout.ts';
 import { html, raw, type Html } from '../render/html.ts';
@@ -86,6 +87,16 @@ export function uploadForm(
         /></label>
       </p>
       <p>
+        <label
+          >${w.t('upload_thousands')}
+          <select name="thousands">
+            <option value="">${w.t('upload_thousands_none')}</option>
+            <option value=".">${w.t('upload_thousands_dot')}</option>
+            <option value=",">${w.t('upload_thousands_comma')}</option>
+          </select></label
+        >
+      </p>
+      <p>
         <label>${w.t('upload_sheet')} <input name="sheet" maxlength="100" /></label>
       </p>
       <p>
@@ -106,6 +117,22 @@ export function uploadForm(
     ${templateForm(ctx, o.scope?.code ?? 'VN', o.period)}
     <p><a href="${href(ctx, '/upload/mine')}">${w.t('upload_mine')}</a></p>`;
   return page(ctx, w.t('upload_title'), body);
+}
+
+/**
+ * What reading decided without refusing anything: the period taken from the title or a sheet's
+ * name, the title, totals and signatures left out, a name read by the file's context … so that
+ * the officer sees what will be stored and from where.
+ */
+function notesList(ctx: PageContext, notes: readonly Note[]): Html | string {
+  if (notes.length === 0) return '';
+  const { w, lang } = ctx;
+  return html`<section aria-labelledby="upload-notes">
+    <h3 id="upload-notes">${w.t('upload_notes')}</h3>
+    <ul>
+      ${notes.map((n) => html`<li>${lang === 'vi' ? n.vi : n.message}</li>`)}
+    </ul>
+  </section>`;
 }
 
 function problemTable(ctx: PageContext, caption: string, problems: Problem[]): Html {
@@ -205,6 +232,7 @@ export function previewPage(
         ? problemTable(ctx, w.t('upload_warnings', { count: w.int(r.warningCount) }), r.warnings)
         : ''
     }
+    ${notesList(ctx, r.notes ?? [])}
     ${
       o.confirm
         ? html`<form method="post" action="${href(ctx, '/upload/confirm')}">

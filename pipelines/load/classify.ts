@@ -207,7 +207,7 @@ export function numberMessage(
     return parsed?.kind === 'value'
       ? {
           en: `cannot tell how this file writes numbers: "${text}" reads only as ${parsed.value} (thousands "${g}", decimals "${d}"), but as many values read only the other way`,
-          vi: `không xác định được cách tệp ghi số: "${text}" chỉ đọc được là ${parsed.value} (hàng nghìn "${g}", thập phân "${d}"), nhưng có bấy nhiêu giá trị chỉ đọc được theo cách kia; hãy ghi số theo cùng một cách, hoặc dùng --thousands`,
+          vi: `không xác định được cách tệp ghi số: "${text}" chỉ đọc được là ${parsed.value} (hàng nghìn "${g}", thập phân "${d}"), nhưng có bấy nhiêu giá trị chỉ đọc được theo cách kia; hãy ghi số theo cùng một cách, hoặc chọn dấu phân cách hàng nghìn (ô «Dấu phân cách hàng nghìn» của trang tải lên, hoặc --thousands)`,
         }
       : {
           en: `cannot tell how this file writes numbers: "${text}"`,

@@ -264,11 +264,12 @@ export function parseNumber(
     // the grouped reading is the larger one: list it first, as a reader would guess it first
     const [a, b] = Number(dot) > Number(comma) ? [dot, comma] : [comma, dot];
     const mark = text.includes('.') ? '.' : ',';
+    const other = mark === '.' ? ',' : '.';
     const digits = `${sign(s)}${a}`;
     return error(
       'ambiguous_number',
-      `ambiguous number "${text}": ${sign(s)}${a} or ${sign(s)}${b} (1000 times apart); the rest of the file cannot decide it: write ${digits} without separators, or give --thousands ${mark} if "${mark}" groups thousands in this file (--thousands ${mark === '.' ? ',' : '.'} if it does not)`,
-      `số "${text}" đọc được hai cách: ${sign(s)}${a} hoặc ${sign(s)}${viDecimal(b)} (chênh nhau 1000 lần); phần còn lại của tệp không quyết định được: ghi ${digits} không có dấu phân cách, hoặc dùng --thousands ${mark} nếu tệp dùng "${mark}" để phân cách hàng nghìn (--thousands ${mark === '.' ? ',' : '.'} nếu không phải)`,
+      `ambiguous number "${text}": ${sign(s)}${a} or ${sign(s)}${b} (1000 times apart); the rest of the file cannot decide it: write ${digits} without separators, or give the thousands mark ${mark} (the "Thousands mark" field of the upload page, or --thousands ${mark}) if "${mark}" groups thousands in this file (${other} if it does not)`,
+      `số "${text}" đọc được hai cách: ${sign(s)}${a} hoặc ${sign(s)}${viDecimal(b)} (chênh nhau 1000 lần); phần còn lại của tệp không quyết định được: ghi ${digits} không có dấu phân cách, hoặc chọn dấu phân cách hàng nghìn ${mark} (ô «Dấu phân cách hàng nghìn» của trang tải lên, hoặc --thousands ${mark}) nếu tệp dùng "${mark}" để phân cách hàng nghìn (${other} nếu không phải)`,
     );
   }
   if (convention !== 'none') {

@@ -228,6 +228,37 @@ describe('preview and confirm', () => {
     expect(confirmId(res.body)).toBeNull();
   });
 
+  it('takes the thousands mark from the form, and says what reading decided', async () => {
+    // an office form: a title giving the month, names without codes, "20.000" written as text
+    const form =
+      'BÁO CÁO KẾT QUẢ TRIỂN KHAI ĐỀ ÁN 06 THÁNG 5/2026\n' +
+      '\n' +
+      'STT,Đơn vị,Số thẻ CCCD đã cấp\n' +
+      '1,Hà Nội,"20.000"\n' +
+      '2,Thành phố Hồ Chí Minh,"48.215"\n';
+    const refused = await preview(admin, 'thang-5.csv', form);
+    expect(confirmId(refused.body)).toBeNull();
+    expect(refused.body).toContain('ô «Dấu phân cách hàng nghìn» của trang tải lên');
+    const page = await get(t.app, admin, '/upload');
+    expect(page.body).toContain('<select name="thousands">');
+    const res = await preview(admin, 'thang-5.csv', form, { thousands: '.' });
+    expect(res.body).toMatch(/Số liệu mới<\/th>\s*<td>2<\/td>/);
+    // the period comes from the title, and the page says so
+    expect(res.body).toContain('Khi đọc tệp');
+    expect(res.body).toContain('kỳ báo cáo 2026-05 lấy từ tiêu đề');
+    const done = await post(t.app, admin, '/upload/confirm', {
+      _csrf: csrfOf(res.body),
+      id: confirmId(res.body)!,
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(await value('01', '2026-05', 'cccd_issued')).toEqual([
+      { value: 20000, loaded_by: 'user:boss' },
+    ]);
+    expect(await value('79', '2026-05', 'cccd_issued')).toEqual([
+      { value: 48215, loaded_by: 'user:boss' },
+    ]);
+  });
+
   it('reads a wide file with the period and the sheet given on the form', async () => {
     const res = await preview(reporter, 'rong.csv', 'unit_code,cccd_issued\n01,7800000\n', {
       period: '2026-04',

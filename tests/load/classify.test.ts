@@ -134,7 +134,7 @@ describe('number shapes', () => {
 
   it('words the message of a number problem by the file’s convention', () => {
     expect(numberMessage('1.000', 'ambiguous_number', 'none').en).toBe(
-      'ambiguous number "1.000": 1000 or 1.000 (1000 times apart); the rest of the file cannot decide it: write 1000 without separators, or give --thousands . if "." groups thousands in this file (--thousands , if it does not)',
+      'ambiguous number "1.000": 1000 or 1.000 (1000 times apart); the rest of the file cannot decide it: write 1000 without separators, or give the thousands mark . (the "Thousands mark" field of the upload page, or --thousands .) if "." groups thousands in this file (, if it does not)',
     );
     expect(numberMessage('7,123,456', 'convention_mismatch', 'dot-thousands').en).toBe(
       'number "7,123,456" reads only as 7123456, but this file groups thousands with "."',

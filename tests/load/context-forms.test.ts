@@ -59,11 +59,11 @@ describe('numbers by metric kind', () => {
           'value',
           '722,000',
           'ambiguous_number',
-          'ambiguous number "722,000": 722000 or 722.000 (1000 times apart); the rest of the file cannot decide it: write 722000 without separators, or give --thousands , if "," groups thousands in this file (--thousands . if it does not)',
+          'ambiguous number "722,000": 722000 or 722.000 (1000 times apart); the rest of the file cannot decide it: write 722000 without separators, or give the thousands mark , (the "Thousands mark" field of the upload page, or --thousands ,) if "," groups thousands in this file (. if it does not)',
         ],
       ]);
       expect(r.errors[0].vi).toBe(
-        'số "722,000" đọc được hai cách: 722000 hoặc 722,000 (chênh nhau 1000 lần); phần còn lại của tệp không quyết định được: ghi 722000 không có dấu phân cách, hoặc dùng --thousands , nếu tệp dùng "," để phân cách hàng nghìn (--thousands . nếu không phải)',
+        'số "722,000" đọc được hai cách: 722000 hoặc 722,000 (chênh nhau 1000 lần); phần còn lại của tệp không quyết định được: ghi 722000 không có dấu phân cách, hoặc chọn dấu phân cách hàng nghìn , (ô «Dấu phân cách hàng nghìn» của trang tải lên, hoặc --thousands ,) nếu tệp dùng "," để phân cách hàng nghìn (. nếu không phải)',
       );
     }
   });

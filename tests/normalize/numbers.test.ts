@@ -101,13 +101,13 @@ describe('parseNumber: every error rule, with the value in the message', () => {
       '1.234',
       'none',
       'ambiguous_number',
-      'ambiguous number "1.234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give --thousands . if "." groups thousands in this file (--thousands , if it does not)',
+      'ambiguous number "1.234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give the thousands mark . (the "Thousands mark" field of the upload page, or --thousands .) if "." groups thousands in this file (, if it does not)',
     ],
     [
       '1,234',
       'dot-thousands',
       'ambiguous_number',
-      'ambiguous number "1,234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give --thousands , if "," groups thousands in this file (--thousands . if it does not)',
+      'ambiguous number "1,234": 1234 or 1.234 (1000 times apart); the rest of the file cannot decide it: write 1234 without separators, or give the thousands mark , (the "Thousands mark" field of the upload page, or --thousands ,) if "," groups thousands in this file (. if it does not)',
     ],
     [
       '-1.234%',
